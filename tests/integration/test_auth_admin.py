@@ -7,10 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
+from supabase import Client, ClientOptions, create_client
 from supabase_auth import SyncGoTrueAdminAPI
 from supabase_auth.errors import AuthApiError
-
-from supabase import Client, ClientOptions, create_client
 
 PASSWORD = "correct-horse-battery"
 

@@ -7,10 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
+from supabase import Client, ClientOptions, create_client
 from supabase_auth.errors import AuthApiError
 from supabase_auth.types import Session
-
-from supabase import Client, ClientOptions, create_client
 
 PASSWORD = "correct-horse-battery"
 

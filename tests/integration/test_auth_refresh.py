@@ -14,10 +14,9 @@ import httpx
 import jwt
 import psycopg
 import pytest
+from supabase import Client, ClientOptions, create_client
 from supabase_auth.errors import AuthApiError
 from supabase_auth.types import Session
-
-from supabase import Client, ClientOptions, create_client
 
 PASSWORD = "correct-horse-battery"
 # One second past the local backend's refresh-token reuse interval (10 s, the Supabase CLI default).

@@ -6,9 +6,8 @@ import uuid
 from typing import Any
 
 import pytest
-from supabase_auth.errors import AuthApiError, AuthWeakPasswordError
-
 from supabase import Client, ClientOptions, create_client
+from supabase_auth.errors import AuthApiError, AuthWeakPasswordError
 
 PASSWORD = "correct-horse-battery"
 

@@ -7,9 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from supabase_auth.errors import AuthApiError
-
 from supabase import Client, ClientOptions, create_client
+from supabase_auth.errors import AuthApiError
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,0 +1,82 @@
+"""The `Prefer` request header (RFC 7240) with the preferences PostgREST understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from .errors import invalid_preferences
+
+Representation = Literal["representation", "minimal", "headers-only"]
+Resolution = Literal["merge-duplicates", "ignore-duplicates"]
+CountMethod = Literal["exact", "planned", "estimated"]
+Missing = Literal["default", "null"]
+Handling = Literal["strict", "lenient"]
+
+_KNOWN = {
+    "return": ("representation", "minimal", "headers-only"),
+    "resolution": ("merge-duplicates", "ignore-duplicates"),
+    "count": ("exact", "planned", "estimated"),
+    "missing": ("default", "null"),
+    "handling": ("strict", "lenient"),
+    "tx": ("commit", "rollback"),
+}
+# Accepted with any value. The local backend does not act on them.
+_FREE_VALUED = ("timezone", "max-affected")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    representation: Representation | None = None
+    resolution: Resolution | None = None
+    count: CountMethod | None = None
+    missing: Missing | None = None
+    handling: Handling | None = None
+    invalid: tuple[str, ...] = ()
+
+    def applied(self, *, include_resolution: bool, include_missing: bool, include_return: bool) -> str | None:
+        """Build the `Preference-Applied` value for the preferences this request honoured."""
+        values = []
+        if include_resolution and self.resolution:
+            values.append(f"resolution={self.resolution}")
+        if include_missing and self.missing:
+            values.append(f"missing={self.missing}")
+        if include_return and self.representation:
+            values.append(f"return={self.representation}")
+        if self.count:
+            values.append(f"count={self.count}")
+        if self.handling:
+            values.append(f"handling={self.handling}")
+        return ", ".join(values) or None
+
+
+def parse_prefer(header_values: list[str]) -> Preferences:
+    """Parse every `Prefer` header. The first value of a preference wins, as in PostgREST.
+
+    Unknown preferences are ignored unless `handling=strict` is among them, which turns them into a 400 error.
+    """
+    chosen: dict[str, str] = {}
+    invalid: list[str] = []
+    for header in header_values:
+        for raw in header.split(","):
+            token = raw.strip()
+            if not token:
+                continue
+            name, _, value = token.partition("=")
+            if name in _KNOWN and value in _KNOWN[name]:
+                chosen.setdefault(name, value)
+            elif name not in _FREE_VALUED:
+                invalid.append(token)
+
+    preferences = Preferences(
+        # The values were checked against _KNOWN, so they fit the literal types.
+        representation=cast("Representation | None", chosen.get("return")),
+        resolution=cast("Resolution | None", chosen.get("resolution")),
+        count=cast("CountMethod | None", chosen.get("count")),
+        missing=cast("Missing | None", chosen.get("missing")),
+        handling=cast("Handling | None", chosen.get("handling")),
+        invalid=tuple(invalid),
+    )
+    if preferences.handling == "strict" and invalid:
+        raise invalid_preferences(invalid)
+    return preferences
