@@ -25,7 +25,9 @@ def _env_int(name: str, default: int) -> int:
 class BackendConfig:
     """Where the backend keeps its state and how it serves the API."""
 
-    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("LOCAL_SUPABASE_DATA_DIR", ".local_supabase")))
+    data_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("LOCAL_SUPABASE_DATA_DIR", ".local_supabase"))
+    )
     project_dir: Path = field(default_factory=lambda: Path(os.environ.get("LOCAL_SUPABASE_PROJECT_DIR", ".")))
     host: str = "127.0.0.1"
     port: int = field(default_factory=lambda: _env_int("LOCAL_SUPABASE_PORT", DEFAULT_PORT))

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
 logger = logging.getLogger(__name__)
@@ -22,8 +22,9 @@ class Database:
     """An async pool of connections to the project database, opened by `open()`."""
 
     def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10) -> None:
-        self._pool = AsyncConnectionPool(
+        self._pool: AsyncConnectionPool[psycopg.AsyncConnection[DictRow]] = AsyncConnectionPool(
             url,
+            connection_class=psycopg.AsyncConnection[DictRow],
             min_size=min_size,
             max_size=max_size,
             open=False,
@@ -38,7 +39,7 @@ class Database:
         await self._pool.close()
 
     @asynccontextmanager
-    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[dict[str, Any]]]:
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[DictRow]]:
         """Yield a pooled connection in autocommit mode, for the auth service's own statements."""
         async with self._pool.connection() as conn:
             yield conn
@@ -54,7 +55,7 @@ class Database:
         headers: Mapping[str, str] | None = None,
         schema: str = "public",
         read_only: bool = False,
-    ) -> AsyncIterator[psycopg.AsyncConnection[dict[str, Any]]]:
+    ) -> AsyncIterator[psycopg.AsyncConnection[DictRow]]:
         """Yield a connection inside one transaction running as `role` with `claims` set.
 
         All settings are transaction-local, so nothing leaks to the next request on the same connection.

@@ -97,7 +97,7 @@ class EmbeddedPostgres:
             capture_output=True,
             text=True,
             user=self._run_as,
-            # Without these the child keeps root's groups, which hides folders that only root's group may enter.
+            # Without these the child keeps root's groups and cannot enter folders only root's group may.
             group=self._run_as,
             extra_groups=[] if self._run_as else None,
             timeout=START_TIMEOUT_SECONDS + 30,
@@ -136,9 +136,12 @@ class EmbeddedPostgres:
         try:
             result = self._run(
                 "initdb",
-                "-D", str(self.pgdata),
-                "-U", SUPERUSER,
-                "--pwfile", str(password_copy),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                SUPERUSER,
+                "--pwfile",
+                str(password_copy),
                 "--auth-host=scram-sha-256",
                 "--auth-local=scram-sha-256",
                 "--encoding=UTF8",
@@ -159,7 +162,9 @@ class EmbeddedPostgres:
     def start(self) -> None:
         """Start the server on `port` (a free one when 0), stopping a stale server of this cluster first."""
         if self.is_running():
-            logger.warning("a PostgreSQL server left over from an earlier run uses %s: stopping it", self.pgdata)
+            logger.warning(
+                "a PostgreSQL server left over from an earlier run uses %s: stopping it", self.pgdata
+            )
             self.stop()
 
         if self.port == 0:
@@ -180,12 +185,23 @@ class EmbeddedPostgres:
             ]
         )
         result = self._run(
-            "pg_ctl", "start", "-D", str(self.pgdata), "-l", str(self.log_file),
-            "-w", "-t", str(START_TIMEOUT_SECONDS), "-o", options,
+            "pg_ctl",
+            "start",
+            "-D",
+            str(self.pgdata),
+            "-l",
+            str(self.log_file),
+            "-w",
+            "-t",
+            str(START_TIMEOUT_SECONDS),
+            "-o",
+            options,
         )
         if result.returncode != 0:
             tail = self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
-            raise PostgresError(f"PostgreSQL did not start (see {self.log_file}): {result.stderr.strip()}\n{tail}")
+            raise PostgresError(
+                f"PostgreSQL did not start (see {self.log_file}): {result.stderr.strip()}\n{tail}"
+            )
         logger.info("PostgreSQL listening on 127.0.0.1:%s", self.port)
 
     def stop(self) -> None:
