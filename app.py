@@ -1,0 +1,178 @@
+"""Entry point: page config, settings, backend choice, auth gate and navigation.
+
+Run locally with `streamlit run app.py --server.address 127.0.0.1`. Without SUPABASE_URL and
+SUPABASE_KEY the app then starts the local demo backend.
+"""
+
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import httpx
+import streamlit as st
+from postgrest.exceptions import APIError
+
+from components.auth import backend_url, ensure_fresh_session, sign_out
+from components.backend import decide_backend, is_served_on_loopback, resolve_target, setup_message
+from components.errors import AppProblem, SessionEndedError, UserFacingError, data_error_message
+from components.local_backend import LocalBackendError
+from components.session import (
+    AUTH_SESSION,
+    BACKEND_TARGET,
+    CURRENT_TEAM_ID,
+    SETUP_PROBLEM,
+    SIGN_IN_NOTICE,
+    TEAMS,
+    clear_app_state,
+    init_app_state,
+)
+from components.settings import SettingError, load_settings
+from components.supabase_client import session_client
+from components.teams import list_teams, pick_current_team
+
+st.set_page_config(page_title="Team dashboard", page_icon=":material/table_view:", layout="wide")
+init_app_state()
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page script with its menu title and icon."""
+
+    script: str
+    title: str
+    icon: str
+
+
+# The app's pages by URL path. The scripts live in app_pages/ and not in pages/, because
+# Streamlit 1.67 runs a script in pages/ by its file name, bypassing this gate, until some run
+# of the process has called st.navigation. AppTest resets that state on every run.
+PAGES = {
+    "sign_in": PageSpec("app_pages/sign_in.py", "Sign in", ":material/login:"),
+    "orders": PageSpec("app_pages/orders.py", "Orders", ":material/receipt_long:"),
+    "no_team": PageSpec("app_pages/no_team.py", "No team", ":material/group_off:"),
+    "setup": PageSpec("app_pages/setup.py", "Set-up", ":material/settings:"),
+}
+
+
+def page(url_path: str, **options: Any) -> st.Page:
+    spec = PAGES[url_path]
+    return st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=url_path, **options)
+
+
+def run_single_page(url_path: str) -> None:
+    """Run the page at `url_path` as the app's only page, at every path of the app.
+
+    A bookmarked /orders opened while signed out then shows the sign-in form instead of
+    Streamlit's "Page not found" dialog, and the rerun after sign-in opens Orders at that path.
+    """
+    spec = PAGES[url_path]
+    pages = [page(url_path, default=True)]
+    pages += [
+        st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=other, visibility="hidden")
+        for other in PAGES
+        if other != url_path
+    ]
+    st.navigation(pages).run()
+
+
+def run_pages(url_paths: list[str]) -> None:
+    """Run the pages at `url_paths` in the menu, and redirect the root URL and other paths to the first one.
+
+    The redirect keeps each page at its own path, so the address bar shows /orders for Orders,
+    also right after sign-in, when the rerun still carries the sign-in page's path.
+    """
+    pages = [page(url_path) for url_path in url_paths]
+    first_page = pages[0]
+
+    def open_first_page() -> None:
+        st.switch_page(first_page)
+
+    pages.append(
+        st.Page(open_first_page, title=first_page.title, url_path="start", default=True, visibility="hidden")
+    )
+    pages += [
+        st.Page(open_first_page, title=first_page.title, url_path=other, visibility="hidden")
+        for other in PAGES
+        if other not in url_paths
+    ]
+    st.navigation(pages).run()
+
+
+def show_problem(title: str, message: str) -> NoReturn:
+    st.session_state[SETUP_PROBLEM] = AppProblem(title=title, message=message)
+    run_single_page("setup")
+    st.stop()
+
+
+def connect() -> None:
+    """Choose the backend and store this session's target, or show the set-up page."""
+    try:
+        settings = load_settings()
+    except SettingError as exc:
+        show_problem("Set-up needed", str(exc))
+
+    served_on_loopback = is_served_on_loopback(st.get_option("server.address"), st.context.url)
+    decision = decide_backend(settings, served_on_loopback)
+    if decision.target is None and not decision.use_local:
+        show_problem("Set-up needed", setup_message(decision))
+
+    target = decision.target
+    if target is None:
+        try:
+            with st.spinner("Starting the local demo backend..."):
+                target = resolve_target(decision)
+        except LocalBackendError as exc:
+            show_problem("The local backend did not start", str(exc))
+
+    st.session_state[BACKEND_TARGET] = target
+
+
+def run_signed_in() -> None:
+    """Refresh the token, load the user's teams, draw the sidebar and run the pages the user may see."""
+    client = session_client(st.session_state[BACKEND_TARGET])
+    try:
+        ensure_fresh_session(client)
+    except SessionEndedError as exc:
+        clear_app_state()
+        st.session_state[SIGN_IN_NOTICE] = str(exc)
+        st.rerun()
+    except UserFacingError as exc:
+        show_problem("The backend is unavailable", str(exc))
+
+    if st.session_state[TEAMS] is None:
+        try:
+            st.session_state[TEAMS] = list_teams(client, st.session_state[AUTH_SESSION].user_id)
+        except (APIError, httpx.HTTPError) as exc:
+            show_problem("Your teams could not be loaded", data_error_message(exc, backend_url(client)))
+    teams = st.session_state[TEAMS]
+
+    with st.sidebar:
+        st.caption(f"Signed in as {st.session_state[AUTH_SESSION].email}")
+        if len(teams) > 1:
+            names = {team.id: team.name for team in teams}
+            current = pick_current_team(teams, st.session_state[CURRENT_TEAM_ID])
+            st.session_state[CURRENT_TEAM_ID] = st.selectbox(
+                "Team",
+                list(names),
+                index=list(names).index(current.id),
+                format_func=names.get,
+                key="sidebar_team",
+            )
+        elif teams:
+            st.session_state[CURRENT_TEAM_ID] = teams[0].id
+        if st.button("Sign out", key="sidebar_sign_out", icon=":material/logout:"):
+            sign_out(client)
+            st.rerun()
+
+    if not teams:
+        run_single_page("no_team")
+    else:
+        run_pages(["orders"])
+
+
+connect()
+session_client(st.session_state[BACKEND_TARGET])
+
+if st.session_state[AUTH_SESSION] is None:
+    run_single_page("sign_in")
+else:
+    run_signed_in()

@@ -1,0 +1,1 @@
+"""Plain modules the Streamlit pages call: settings, backend, auth, queries and exports."""
