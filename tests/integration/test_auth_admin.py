@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import httpx
 import pytest
-from supabase import Client, ClientOptions, create_client
 from supabase_auth import SyncGoTrueAdminAPI
 from supabase_auth.errors import AuthApiError
 
+from tests.support.backend import RunningBackend
+from tests.support.clients import new_client
+
 PASSWORD = "correct-horse-battery"
-
-
-def client(backend: Any, key: str) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    return create_client(backend.api_url, key, options=options)
 
 
 def unique_email() -> str:
     return f"admin-{uuid.uuid4().hex[:12]}@example.com"
 
 
-@pytest.fixture
-def admin(backend: Any) -> SyncGoTrueAdminAPI:
-    return client(backend, backend.service_role_key).auth.admin
-
-
-def admin_get(backend: Any, path: str, **params: str) -> httpx.Response:
+def admin_get(backend: RunningBackend, path: str, **params: str) -> httpx.Response:
     return httpx.get(
         f"{backend.api_url}/auth/v1{path}",
         params=params,
@@ -55,11 +46,11 @@ def test_admin_create_user_returns_user(admin: SyncGoTrueAdminAPI) -> None:
     assert [identity.provider for identity in user.identities or []] == ["email"]
 
 
-def test_admin_created_user_can_sign_in(backend: Any, admin: SyncGoTrueAdminAPI) -> None:
+def test_admin_created_user_can_sign_in(backend: RunningBackend, admin: SyncGoTrueAdminAPI) -> None:
     email = unique_email()
     admin.create_user({"email": email, "password": PASSWORD, "email_confirm": True})
 
-    response = client(backend, backend.anon_key).auth.sign_in_with_password(
+    response = new_client(backend, backend.anon_key).auth.sign_in_with_password(
         {"email": email, "password": PASSWORD}
     )
 
@@ -119,7 +110,7 @@ def test_admin_list_users_newest_first(admin: SyncGoTrueAdminAPI) -> None:
     assert [user.id for user in newest] == [created.id]
 
 
-def test_admin_list_users_sends_total_and_links(backend: Any, admin: SyncGoTrueAdminAPI) -> None:
+def test_admin_list_users_sends_total_and_links(backend: RunningBackend, admin: SyncGoTrueAdminAPI) -> None:
     admin.create_user({"email": unique_email()})
     admin.create_user({"email": unique_email()})
 
@@ -135,7 +126,7 @@ def test_admin_list_users_sends_total_and_links(backend: Any, admin: SyncGoTrueA
     )
 
 
-def test_admin_list_users_bad_page_fails(backend: Any) -> None:
+def test_admin_list_users_bad_page_fails(backend: RunningBackend) -> None:
     response = admin_get(backend, "/admin/users", page="zero")
 
     assert response.status_code == 400
@@ -169,11 +160,11 @@ def test_admin_delete_user_removes_it(admin: SyncGoTrueAdminAPI) -> None:
     assert raised.value.code == "user_not_found"
 
 
-def test_admin_delete_user_ends_sessions(backend: Any, admin: SyncGoTrueAdminAPI) -> None:
+def test_admin_delete_user_ends_sessions(backend: RunningBackend, admin: SyncGoTrueAdminAPI) -> None:
     email = unique_email()
     created = admin.create_user({"email": email, "password": PASSWORD, "email_confirm": True}).user
     session = (
-        client(backend, backend.anon_key)
+        new_client(backend, backend.anon_key)
         .auth.sign_in_with_password({"email": email, "password": PASSWORD})
         .session
     )
@@ -182,7 +173,7 @@ def test_admin_delete_user_ends_sessions(backend: Any, admin: SyncGoTrueAdminAPI
     admin.delete_user(created.id)
 
     with pytest.raises(AuthApiError) as raised:
-        client(backend, backend.anon_key).auth.refresh_session(session.refresh_token)
+        new_client(backend, backend.anon_key).auth.refresh_session(session.refresh_token)
     assert raised.value.code == "refresh_token_not_found"
 
 
@@ -205,17 +196,17 @@ def test_admin_delete_unknown_user_is_404(admin: SyncGoTrueAdminAPI) -> None:
     assert raised.value.code == "user_not_found"
 
 
-def test_admin_with_anon_key_is_not_admin(backend: Any) -> None:
+def test_admin_with_anon_key_is_not_admin(backend: RunningBackend) -> None:
     with pytest.raises(AuthApiError) as raised:
-        client(backend, backend.anon_key).auth.admin.list_users()
+        new_client(backend, backend.anon_key).auth.admin.list_users()
 
     assert raised.value.status == 403
     assert raised.value.code == "not_admin"
 
 
-def test_admin_with_user_token_is_not_admin(backend: Any) -> None:
+def test_admin_with_user_token_is_not_admin(backend: RunningBackend) -> None:
     session = (
-        client(backend, backend.anon_key)
+        new_client(backend, backend.anon_key)
         .auth.sign_in_with_password({"email": "alice@example.com", "password": "demo-password"})
         .session
     )
@@ -230,7 +221,7 @@ def test_admin_with_user_token_is_not_admin(backend: Any) -> None:
     assert response.json()["error_code"] == "not_admin"
 
 
-def test_admin_without_bearer_is_401(backend: Any) -> None:
+def test_admin_without_bearer_is_401(backend: RunningBackend) -> None:
     response = httpx.get(
         f"{backend.api_url}/auth/v1/admin/users", headers={"apikey": backend.service_role_key}
     )
@@ -239,7 +230,7 @@ def test_admin_without_bearer_is_401(backend: Any) -> None:
     assert response.json()["error_code"] == "no_authorization"
 
 
-def test_admin_with_bad_token_is_bad_jwt(backend: Any) -> None:
+def test_admin_with_bad_token_is_bad_jwt(backend: RunningBackend) -> None:
     response = httpx.get(
         f"{backend.api_url}/auth/v1/admin/users",
         headers={"apikey": backend.service_role_key, "Authorization": "Bearer not-a-jwt"},

@@ -7,11 +7,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.backend import RunningBackend
+
 VERSIONED = {"X-Supabase-Api-Version": "2024-01-01"}
 
 
 def post_token(
-    backend: Any, grant_type: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+    backend: RunningBackend, grant_type: str, *, headers: dict[str, str] | None = None, **kwargs: Any
 ) -> httpx.Response:
     return httpx.post(
         f"{backend.api_url}/auth/v1/token",
@@ -21,7 +23,7 @@ def post_token(
     )
 
 
-def wrong_password(backend: Any, headers: dict[str, str]) -> httpx.Response:
+def wrong_password(backend: RunningBackend, headers: dict[str, str]) -> httpx.Response:
     return post_token(
         backend,
         "password",
@@ -30,7 +32,7 @@ def wrong_password(backend: Any, headers: dict[str, str]) -> httpx.Response:
     )
 
 
-def test_error_with_api_version_uses_string_code(backend: Any) -> None:
+def test_error_with_api_version_uses_string_code(backend: RunningBackend) -> None:
     response = wrong_password(backend, VERSIONED)
 
     assert response.status_code == 400
@@ -38,14 +40,14 @@ def test_error_with_api_version_uses_string_code(backend: Any) -> None:
     assert response.json()["message"] == "Invalid login credentials"
 
 
-def test_error_echoes_api_version_header(backend: Any) -> None:
+def test_error_echoes_api_version_header(backend: RunningBackend) -> None:
     response = wrong_password(backend, VERSIONED)
 
     assert response.headers["X-Supabase-Api-Version"] == "2024-01-01"
     assert response.headers["x-sb-error-code"] == "invalid_credentials"
 
 
-def test_error_without_api_version_uses_legacy_shape(backend: Any) -> None:
+def test_error_without_api_version_uses_legacy_shape(backend: RunningBackend) -> None:
     response = wrong_password(backend, {})
 
     assert response.json()["code"] == 400
@@ -54,14 +56,14 @@ def test_error_without_api_version_uses_legacy_shape(backend: Any) -> None:
     assert "X-Supabase-Api-Version" not in response.headers
 
 
-def test_health_returns_service_name(backend: Any) -> None:
+def test_health_returns_service_name(backend: RunningBackend) -> None:
     response = httpx.get(f"{backend.api_url}/auth/v1/health")
 
     assert response.status_code == 200
     assert set(response.json()) == {"name", "version", "description"}
 
 
-def test_unknown_endpoint_is_json_404(backend: Any) -> None:
+def test_unknown_endpoint_is_json_404(backend: RunningBackend) -> None:
     response = httpx.post(
         f"{backend.api_url}/auth/v1/factors", headers={"apikey": backend.anon_key, **VERSIONED}
     )
@@ -71,7 +73,7 @@ def test_unknown_endpoint_is_json_404(backend: Any) -> None:
     assert "POST /factors" in response.json()["message"]
 
 
-def test_unsupported_method_is_json_405(backend: Any) -> None:
+def test_unsupported_method_is_json_405(backend: RunningBackend) -> None:
     response = httpx.delete(
         f"{backend.api_url}/auth/v1/signup", headers={"apikey": backend.anon_key, **VERSIONED}
     )
@@ -90,7 +92,7 @@ def test_unsupported_method_is_json_405(backend: Any) -> None:
         pytest.param(b'{"email": 42, "password": "x"}', id="wrong-type"),
     ],
 )
-def test_sign_in_bad_body_is_bad_json(backend: Any, body: bytes) -> None:
+def test_sign_in_bad_body_is_bad_json(backend: RunningBackend, body: bytes) -> None:
     response = post_token(
         backend, "password", headers={"Content-Type": "application/json", **VERSIONED}, content=body
     )
@@ -99,14 +101,14 @@ def test_sign_in_bad_body_is_bad_json(backend: Any, body: bytes) -> None:
     assert response.json()["code"] == "bad_json"
 
 
-def test_token_unknown_grant_type_fails(backend: Any) -> None:
+def test_token_unknown_grant_type_fails(backend: RunningBackend) -> None:
     response = post_token(backend, "magic", headers=VERSIONED, json={})
 
     assert response.status_code == 400
     assert response.json()["message"] == "unsupported_grant_type"
 
 
-def test_token_expired_authorization_header_is_ignored(backend: Any) -> None:
+def test_token_expired_authorization_header_is_ignored(backend: RunningBackend) -> None:
     # Clients refresh with the expired access token still in Authorization, so the grant must ignore it.
     response = post_token(
         backend,
@@ -118,7 +120,7 @@ def test_token_expired_authorization_header_is_ignored(backend: Any) -> None:
     assert response.status_code == 200
 
 
-def test_admin_user_unsupported_method_lists_allowed(backend: Any) -> None:
+def test_admin_user_unsupported_method_lists_allowed(backend: RunningBackend) -> None:
     response = httpx.patch(
         f"{backend.api_url}/auth/v1/admin/users/{'0' * 8}-0000-4000-8000-{'0' * 12}",
         headers={"apikey": backend.service_role_key, **VERSIONED},

@@ -3,71 +3,67 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import httpx
 import pytest
-from supabase import Client, ClientOptions, create_client
+from supabase import Client
+from supabase_auth import SyncGoTrueAdminAPI
 from supabase_auth.errors import AuthApiError
 from supabase_auth.types import Session
+
+from tests.support.backend import RunningBackend
+from tests.support.clients import new_client
 
 PASSWORD = "correct-horse-battery"
 
 
-def anon_client(backend: Any) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    return create_client(backend.api_url, backend.anon_key, options=options)
-
-
 @pytest.fixture
-def email(backend: Any) -> str:
+def email(admin: SyncGoTrueAdminAPI) -> str:
     """The email of a new confirmed user whose password is PASSWORD."""
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    admin = create_client(backend.api_url, backend.service_role_key, options=options).auth.admin
     address = f"logout-{uuid.uuid4().hex[:12]}@example.com"
     admin.create_user({"email": address, "password": PASSWORD, "email_confirm": True})
     return address
 
 
-def sign_in(backend: Any, email: str) -> tuple[Client, Session]:
-    client = anon_client(backend)
+def sign_in(backend: RunningBackend, email: str) -> tuple[Client, Session]:
+    client = new_client(backend)
     session = client.auth.sign_in_with_password({"email": email, "password": PASSWORD}).session
     assert session is not None
     return client, session
 
 
-def session_is_live(backend: Any, session: Session) -> bool:
+def session_is_live(backend: RunningBackend, session: Session) -> bool:
     """Return True when GET /user still accepts the session's access token."""
     try:
-        anon_client(backend).auth.get_user(session.access_token)
+        new_client(backend).auth.get_user(session.access_token)
     except AuthApiError as error:
         assert error.code == "session_not_found"
         return False
     return True
 
 
-def test_sign_out_then_get_user_fails(backend: Any, email: str) -> None:
+def test_sign_out_then_get_user_fails(backend: RunningBackend, email: str) -> None:
     client, session = sign_in(backend, email)
 
     client.auth.sign_out()
 
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.get_user(session.access_token)
+        new_client(backend).auth.get_user(session.access_token)
     assert raised.value.status == 403
     assert raised.value.code == "session_not_found"
 
 
-def test_sign_out_revokes_refresh_token(backend: Any, email: str) -> None:
+def test_sign_out_revokes_refresh_token(backend: RunningBackend, email: str) -> None:
     client, session = sign_in(backend, email)
 
     client.auth.sign_out()
 
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.refresh_session(session.refresh_token)
+        new_client(backend).auth.refresh_session(session.refresh_token)
     assert raised.value.code == "refresh_token_not_found"
 
 
-def test_sign_out_global_ends_every_session(backend: Any, email: str) -> None:
+def test_sign_out_global_ends_every_session(backend: RunningBackend, email: str) -> None:
     first, first_session = sign_in(backend, email)
     _, second_session = sign_in(backend, email)
 
@@ -77,7 +73,7 @@ def test_sign_out_global_ends_every_session(backend: Any, email: str) -> None:
     assert not session_is_live(backend, second_session)
 
 
-def test_sign_out_local_keeps_other_sessions(backend: Any, email: str) -> None:
+def test_sign_out_local_keeps_other_sessions(backend: RunningBackend, email: str) -> None:
     first, first_session = sign_in(backend, email)
     _, second_session = sign_in(backend, email)
 
@@ -87,7 +83,7 @@ def test_sign_out_local_keeps_other_sessions(backend: Any, email: str) -> None:
     assert session_is_live(backend, second_session)
 
 
-def test_sign_out_others_keeps_own_session(backend: Any, email: str) -> None:
+def test_sign_out_others_keeps_own_session(backend: RunningBackend, email: str) -> None:
     first, first_session = sign_in(backend, email)
     _, second_session = sign_in(backend, email)
 
@@ -97,7 +93,7 @@ def test_sign_out_others_keeps_own_session(backend: Any, email: str) -> None:
     assert not session_is_live(backend, second_session)
 
 
-def test_logout_returns_204_without_body(backend: Any, email: str) -> None:
+def test_logout_returns_204_without_body(backend: RunningBackend, email: str) -> None:
     _, session = sign_in(backend, email)
 
     response = httpx.post(
@@ -110,7 +106,7 @@ def test_logout_returns_204_without_body(backend: Any, email: str) -> None:
     assert response.content == b""
 
 
-def test_logout_unknown_scope_is_validation_failed(backend: Any, email: str) -> None:
+def test_logout_unknown_scope_is_validation_failed(backend: RunningBackend, email: str) -> None:
     _, session = sign_in(backend, email)
 
     response = httpx.post(

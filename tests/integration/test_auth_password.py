@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import jwt
 import pytest
-from supabase import Client, ClientOptions, create_client
 from supabase_auth import SyncGoTrueAdminAPI
 from supabase_auth.errors import AuthApiError
+
+from tests.support.backend import RunningBackend
+from tests.support.clients import new_client
 
 PASSWORD = "correct-horse-battery"
 
 
-def anon_client(backend: Any) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    return create_client(backend.api_url, backend.anon_key, options=options)
-
-
 def unique_email() -> str:
     return f"password-{uuid.uuid4().hex[:12]}@example.com"
-
-
-@pytest.fixture
-def admin(backend: Any) -> SyncGoTrueAdminAPI:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    return create_client(backend.api_url, backend.service_role_key, options=options).auth.admin
 
 
 @pytest.fixture
@@ -37,8 +27,8 @@ def email(admin: SyncGoTrueAdminAPI) -> str:
     return address
 
 
-def test_sign_in_correct_password_returns_session(backend: Any, email: str) -> None:
-    response = anon_client(backend).auth.sign_in_with_password({"email": email, "password": PASSWORD})
+def test_sign_in_correct_password_returns_session(backend: RunningBackend, email: str) -> None:
+    response = new_client(backend).auth.sign_in_with_password({"email": email, "password": PASSWORD})
 
     assert response.session is not None
     assert response.session.token_type == "bearer"
@@ -49,8 +39,8 @@ def test_sign_in_correct_password_returns_session(backend: Any, email: str) -> N
     assert response.user.last_sign_in_at is not None
 
 
-def test_sign_in_access_token_carries_gotrue_claims(backend: Any, email: str) -> None:
-    session = anon_client(backend).auth.sign_in_with_password({"email": email, "password": PASSWORD}).session
+def test_sign_in_access_token_carries_gotrue_claims(backend: RunningBackend, email: str) -> None:
+    session = new_client(backend).auth.sign_in_with_password({"email": email, "password": PASSWORD}).session
     assert session is not None
 
     header = jwt.get_unverified_header(session.access_token)
@@ -72,8 +62,8 @@ def test_sign_in_access_token_carries_gotrue_claims(backend: Any, email: str) ->
     uuid.UUID(claims["session_id"])
 
 
-def test_sign_in_seeded_user_succeeds(backend: Any) -> None:
-    response = anon_client(backend).auth.sign_in_with_password(
+def test_sign_in_seeded_user_succeeds(backend: RunningBackend) -> None:
+    response = new_client(backend).auth.sign_in_with_password(
         {"email": "alice@example.com", "password": "demo-password"}
     )
 
@@ -81,68 +71,68 @@ def test_sign_in_seeded_user_succeeds(backend: Any) -> None:
     assert response.user.id == "10000000-0000-4000-8000-000000000001"
 
 
-def test_sign_in_email_ignores_case(backend: Any, email: str) -> None:
-    response = anon_client(backend).auth.sign_in_with_password({"email": email.upper(), "password": PASSWORD})
+def test_sign_in_email_ignores_case(backend: RunningBackend, email: str) -> None:
+    response = new_client(backend).auth.sign_in_with_password({"email": email.upper(), "password": PASSWORD})
 
     assert response.user is not None
     assert response.user.email == email
 
 
-def test_sign_in_wrong_password_fails(backend: Any, email: str) -> None:
+def test_sign_in_wrong_password_fails(backend: RunningBackend, email: str) -> None:
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.sign_in_with_password({"email": email, "password": "wrong-password"})
+        new_client(backend).auth.sign_in_with_password({"email": email, "password": "wrong-password"})
 
     assert raised.value.status == 400
     assert raised.value.code == "invalid_credentials"
     assert raised.value.message == "Invalid login credentials"
 
 
-def test_sign_in_unknown_email_fails(backend: Any) -> None:
+def test_sign_in_unknown_email_fails(backend: RunningBackend) -> None:
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.sign_in_with_password({"email": unique_email(), "password": PASSWORD})
+        new_client(backend).auth.sign_in_with_password({"email": unique_email(), "password": PASSWORD})
 
     assert raised.value.status == 400
     assert raised.value.code == "invalid_credentials"
     assert raised.value.message == "Invalid login credentials"
 
 
-def test_sign_in_unconfirmed_email_fails(backend: Any, admin: SyncGoTrueAdminAPI) -> None:
+def test_sign_in_unconfirmed_email_fails(backend: RunningBackend, admin: SyncGoTrueAdminAPI) -> None:
     address = unique_email()
     admin.create_user({"email": address, "password": PASSWORD})
 
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.sign_in_with_password({"email": address, "password": PASSWORD})
+        new_client(backend).auth.sign_in_with_password({"email": address, "password": PASSWORD})
 
     assert raised.value.status == 400
     assert raised.value.code == "email_not_confirmed"
 
 
-def test_sign_in_unconfirmed_wrong_password_fails(backend: Any, admin: SyncGoTrueAdminAPI) -> None:
+def test_sign_in_unconfirmed_wrong_password_fails(backend: RunningBackend, admin: SyncGoTrueAdminAPI) -> None:
     address = unique_email()
     admin.create_user({"email": address, "password": PASSWORD})
 
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.sign_in_with_password({"email": address, "password": "wrong-password"})
+        new_client(backend).auth.sign_in_with_password({"email": address, "password": "wrong-password"})
 
     assert raised.value.code == "invalid_credentials"
 
 
-def test_sign_in_banned_user_fails(backend: Any, admin: SyncGoTrueAdminAPI) -> None:
+def test_sign_in_banned_user_fails(backend: RunningBackend, admin: SyncGoTrueAdminAPI) -> None:
     address = unique_email()
     admin.create_user({"email": address, "password": PASSWORD, "email_confirm": True, "ban_duration": "24h"})
 
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.sign_in_with_password({"email": address, "password": PASSWORD})
+        new_client(backend).auth.sign_in_with_password({"email": address, "password": PASSWORD})
 
     assert raised.value.status == 400
     assert raised.value.code == "user_banned"
 
 
-def test_sign_in_user_without_password_fails(backend: Any, admin: SyncGoTrueAdminAPI) -> None:
+def test_sign_in_user_without_password_fails(backend: RunningBackend, admin: SyncGoTrueAdminAPI) -> None:
     address = unique_email()
     admin.create_user({"email": address, "email_confirm": True})
 
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.sign_in_with_password({"email": address, "password": PASSWORD})
+        new_client(backend).auth.sign_in_with_password({"email": address, "password": PASSWORD})
 
     assert raised.value.code == "invalid_credentials"

@@ -5,32 +5,28 @@ access tokens that are already expired when issued (`--jwt-expiry=-120`, past th
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
-from supabase import Client, ClientOptions, create_client
 from supabase_auth.errors import AuthApiError
 from supabase_auth.types import Session
+
+from tests.support.backend import RunningBackend
+from tests.support.clients import new_client
 
 SEEDED_EMAIL = "alice@example.com"
 SEEDED_PASSWORD = "demo-password"
 
 
 @pytest.fixture(scope="module")
-def restricted_backend(backend_factory: Callable[..., Any]) -> Any:
+def restricted_backend(backend_factory: Callable[..., RunningBackend]) -> RunningBackend:
     return backend_factory(extra_args=["--jwt-expiry=-120"], env={"LOCAL_SUPABASE_SIGNUP_ENABLED": "false"})
 
 
-def anon_client(running: Any) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    return create_client(running.api_url, running.anon_key, options=options)
-
-
 @pytest.fixture
-def expired_session(restricted_backend: Any) -> Session:
+def expired_session(restricted_backend: RunningBackend) -> Session:
     session = (
-        anon_client(restricted_backend)
+        new_client(restricted_backend)
         .auth.sign_in_with_password({"email": SEEDED_EMAIL, "password": SEEDED_PASSWORD})
         .session
     )
@@ -38,9 +34,9 @@ def expired_session(restricted_backend: Any) -> Session:
     return session
 
 
-def test_sign_up_disabled_fails(restricted_backend: Any) -> None:
+def test_sign_up_disabled_fails(restricted_backend: RunningBackend) -> None:
     with pytest.raises(AuthApiError) as raised:
-        anon_client(restricted_backend).auth.sign_up(
+        new_client(restricted_backend).auth.sign_up(
             {"email": "newcomer@example.com", "password": "long-enough"}
         )
 
@@ -48,15 +44,19 @@ def test_sign_up_disabled_fails(restricted_backend: Any) -> None:
     assert raised.value.code == "signup_disabled"
 
 
-def test_get_user_expired_token_is_bad_jwt(restricted_backend: Any, expired_session: Session) -> None:
+def test_get_user_expired_token_is_bad_jwt(
+    restricted_backend: RunningBackend, expired_session: Session
+) -> None:
     with pytest.raises(AuthApiError) as raised:
-        anon_client(restricted_backend).auth.get_user(expired_session.access_token)
+        new_client(restricted_backend).auth.get_user(expired_session.access_token)
 
     assert raised.value.status == 403
     assert raised.value.code == "bad_jwt"
 
 
-def test_refresh_with_expired_bearer_succeeds(restricted_backend: Any, expired_session: Session) -> None:
+def test_refresh_with_expired_bearer_succeeds(
+    restricted_backend: RunningBackend, expired_session: Session
+) -> None:
     response = httpx.post(
         f"{restricted_backend.api_url}/auth/v1/token",
         params={"grant_type": "refresh_token"},

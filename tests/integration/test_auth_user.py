@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import httpx
 import pytest
-from supabase import Client, ClientOptions, create_client
+from supabase import Client
+from supabase_auth import SyncGoTrueAdminAPI
 from supabase_auth.errors import AuthApiError
+
+from tests.support.backend import RunningBackend
+from tests.support.clients import admin_api, new_client
 
 PASSWORD = "correct-horse-battery"
 
 
-def anon_client(backend: Any) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    return create_client(backend.api_url, backend.anon_key, options=options)
-
-
 @pytest.fixture
-def signed_in(backend: Any) -> Client:
+def signed_in(backend: RunningBackend, admin: SyncGoTrueAdminAPI) -> Client:
     """A client signed in as a new confirmed user created by the admin API."""
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    admin = create_client(backend.api_url, backend.service_role_key, options=options).auth.admin
     email = f"user-{uuid.uuid4().hex[:12]}@example.com"
     admin.create_user(
         {
@@ -33,7 +29,7 @@ def signed_in(backend: Any) -> Client:
         }
     )
 
-    client = anon_client(backend)
+    client = new_client(backend)
     client.auth.sign_in_with_password({"email": email, "password": PASSWORD})
     return client
 
@@ -65,7 +61,7 @@ def test_get_user_lists_email_identity(signed_in: Client) -> None:
     assert identities[0].identity_data["email"] == response.user.email
 
 
-def test_get_user_without_bearer_is_401(backend: Any) -> None:
+def test_get_user_without_bearer_is_401(backend: RunningBackend) -> None:
     response = httpx.get(
         f"{backend.api_url}/auth/v1/user",
         headers={"apikey": backend.anon_key, "X-Supabase-Api-Version": "2024-01-01"},
@@ -75,46 +71,43 @@ def test_get_user_without_bearer_is_401(backend: Any) -> None:
     assert response.json()["code"] == "no_authorization"
 
 
-def test_get_user_malformed_token_is_bad_jwt(backend: Any) -> None:
+def test_get_user_malformed_token_is_bad_jwt(backend: RunningBackend) -> None:
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.get_user("not-a-jwt")
+        new_client(backend).auth.get_user("not-a-jwt")
 
     assert raised.value.status == 403
     assert raised.value.code == "bad_jwt"
 
 
-def test_get_user_foreign_signature_is_bad_jwt(backend: Any, signed_in: Client) -> None:
+def test_get_user_foreign_signature_is_bad_jwt(backend: RunningBackend, signed_in: Client) -> None:
     session = signed_in.auth.get_session()
     assert session is not None
     header, payload, signature = session.access_token.split(".")
     forged = f"{header}.{payload}.{signature[::-1]}"
 
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.get_user(forged)
+        new_client(backend).auth.get_user(forged)
 
     assert raised.value.status == 403
     assert raised.value.code == "bad_jwt"
 
 
-def test_get_user_anon_key_is_bad_jwt(backend: Any) -> None:
+def test_get_user_anon_key_is_bad_jwt(backend: RunningBackend) -> None:
     # The anon key is a valid project JWT but names no user (no `sub` claim).
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.get_user(backend.anon_key)
+        new_client(backend).auth.get_user(backend.anon_key)
 
     assert raised.value.status == 403
     assert raised.value.code == "bad_jwt"
 
 
-def test_get_user_deleted_user_is_user_not_found(backend: Any, signed_in: Client) -> None:
+def test_get_user_deleted_user_is_user_not_found(backend: RunningBackend, signed_in: Client) -> None:
     session = signed_in.auth.get_session()
     assert session is not None
-    options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    create_client(backend.api_url, backend.service_role_key, options=options).auth.admin.delete_user(
-        session.user.id
-    )
+    admin_api(backend).delete_user(session.user.id)
 
     with pytest.raises(AuthApiError) as raised:
-        anon_client(backend).auth.get_user(session.access_token)
+        new_client(backend).auth.get_user(session.access_token)
 
     assert raised.value.status == 403
     assert raised.value.code == "user_not_found"

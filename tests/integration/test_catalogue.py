@@ -6,11 +6,7 @@ table added by hand, by a later migration or by a seed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-import psycopg
-import pytest
+from tests.support.clients import Connection
 
 # Schemas PostgREST serves. A relation in any other schema is not reachable through the API.
 EXPOSED_SCHEMAS = ["public"]
@@ -25,13 +21,7 @@ RELATION_KINDS = {
 TRUE_OPTION_VALUES = {"true", "on", "yes", "1"}
 
 
-@pytest.fixture(scope="module")
-def db(backend: Any) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
-        yield conn
-
-
-def exposed_relations(db: psycopg.Connection[tuple[Any, ...]]) -> list[tuple[str, str, bool, list[str]]]:
+def exposed_relations(db: Connection) -> list[tuple[str, str, bool, list[str]]]:
     """Return (qualified name, relkind, RLS enabled, reloptions) of every relation the API could serve."""
     rows = db.execute(
         """
@@ -68,13 +58,13 @@ def unprotected_reason(kind: str, rls_enabled: bool, options: list[str]) -> str 
     return f"a {RELATION_KINDS[kind]} cannot have row level security"
 
 
-def test_exposed_schema_contains_team_tables(db: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_exposed_schema_contains_team_tables(db: Connection) -> None:
     names = {name.removeprefix("public.") for name, *_ in exposed_relations(db)}
 
     assert TEAM_TABLES <= names, f"missing tables: {sorted(TEAM_TABLES - names)}"
 
 
-def test_exposed_relations_enforce_rls(db: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_exposed_relations_enforce_rls(db: Connection) -> None:
     offenders = [
         f"{name} ({RELATION_KINDS[kind]}): {reason}"
         for name, kind, rls_enabled, options in exposed_relations(db)
@@ -84,7 +74,7 @@ def test_exposed_relations_enforce_rls(db: psycopg.Connection[tuple[Any, ...]]) 
     assert offenders == [], "relations the API serves without row level security:\n" + "\n".join(offenders)
 
 
-def test_rls_tables_have_policy_or_explanation(db: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_rls_tables_have_policy_or_explanation(db: Connection) -> None:
     """A table without policies hides every row from the API roles. That must be a stated choice.
 
     The table comment counts as the explanation when it mentions the word "policy".
@@ -106,12 +96,12 @@ def test_rls_tables_have_policy_or_explanation(db: psycopg.Connection[tuple[Any,
 
     unexplained = [name for name, comment in rows if "polic" not in (comment or "").lower()]
 
-    assert unexplained == [], (
-        "tables with RLS but no policy and no table comment saying why: " + ", ".join(unexplained)
+    assert unexplained == [], "tables with RLS but no policy and no table comment saying why: " + ", ".join(
+        unexplained
     )
 
 
-def test_security_definer_functions_set_search_path(db: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_security_definer_functions_set_search_path(db: Connection) -> None:
     """A security definer function without a fixed search_path can be made to run a caller's objects."""
     rows = db.execute(
         """
@@ -132,7 +122,7 @@ def test_security_definer_functions_set_search_path(db: psycopg.Connection[tuple
     assert rows == [], f"security definer functions without search_path: {[name for (name,) in rows]}"
 
 
-def test_security_definer_functions_closed_to_anon(db: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_security_definer_functions_closed_to_anon(db: Connection) -> None:
     rows = db.execute(
         """
         select p.oid::regprocedure::text

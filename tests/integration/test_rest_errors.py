@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from postgrest.exceptions import APIError
-from supabase import Client, ClientOptions, create_client
+from supabase import Client
+
+from tests.support.backend import RunningBackend
+from tests.support.clients import connect_db, new_client, rest_http_client, temporary_tables
 
 TABLE = "rest_error_items"
 
@@ -22,24 +23,19 @@ insert into public.{TABLE} values (1, 'one'), (2, 'two');
 
 
 @pytest.fixture(scope="module")
-def table(backend: Any) -> Iterator[None]:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
-        conn.execute(f"drop table if exists public.{TABLE}")
-        conn.execute(SCHEMA_SQL)
+def table(backend: RunningBackend) -> Iterator[None]:
+    with temporary_tables(backend, SCHEMA_SQL, f"drop table if exists public.{TABLE}"):
         yield
-        conn.execute(f"drop table if exists public.{TABLE}")
 
 
 @pytest.fixture(scope="module")
-def client(backend: Any, table: None) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False, postgrest_client_retry=False)
-    return create_client(backend.api_url, backend.anon_key, options=options)
+def client(backend: RunningBackend, table: None) -> Client:
+    return new_client(backend)
 
 
 @pytest.fixture(scope="module")
-def http(backend: Any, table: None) -> Iterator[httpx.Client]:
-    headers = {"apikey": backend.anon_key, "Authorization": f"Bearer {backend.anon_key}"}
-    with httpx.Client(base_url=f"{backend.api_url}/rest/v1", headers=headers) as session:
+def http(backend: RunningBackend, table: None) -> Iterator[httpx.Client]:
+    with rest_http_client(backend, backend.anon_key) as session:
         yield session
 
 
@@ -79,8 +75,8 @@ def test_unknown_table_on_head_reports_code(client: Client) -> None:
     assert raised.value.code == "PGRST205"
 
 
-def test_table_created_after_start_is_found(backend: Any, client: Client) -> None:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
+def test_table_created_after_start_is_found(backend: RunningBackend, client: Client) -> None:
+    with connect_db(backend) as conn:
         conn.execute("drop table if exists public.rest_error_late")
         conn.execute(
             "create table public.rest_error_late (id int);"

@@ -10,12 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from postgrest.exceptions import APIError
-from supabase import Client, ClientOptions, create_client
+from supabase import Client
+
+from tests.support.backend import RunningBackend
+from tests.support.clients import connect_db, new_client, rest_http_client, temporary_tables
 
 TABLE = "rest_read_items"
 MANY_TABLE = "rest_read_many"
@@ -56,25 +58,20 @@ insert into public.{MANY_TABLE} select generate_series(1, {MANY_ROWS});
 
 
 @pytest.fixture(scope="module")
-def tables(backend: Any) -> Iterator[None]:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
-        conn.execute(f"drop table if exists public.{TABLE}, public.{MANY_TABLE}")
-        conn.execute(SCHEMA_SQL)
+def tables(backend: RunningBackend) -> Iterator[None]:
+    with temporary_tables(backend, SCHEMA_SQL, f"drop table if exists public.{TABLE}, public.{MANY_TABLE}"):
         yield
-        conn.execute(f"drop table if exists public.{TABLE}, public.{MANY_TABLE}")
 
 
 @pytest.fixture(scope="module")
-def client(backend: Any, tables: None) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False, postgrest_client_retry=False)
-    return create_client(backend.api_url, backend.anon_key, options=options)
+def client(backend: RunningBackend, tables: None) -> Client:
+    return new_client(backend)
 
 
 @pytest.fixture(scope="module")
-def http(backend: Any, tables: None) -> Iterator[httpx.Client]:
+def http(backend: RunningBackend, tables: None) -> Iterator[httpx.Client]:
     """A plain HTTP client with the anon key, for what supabase-py does not show, such as headers."""
-    headers = {"apikey": backend.anon_key, "Authorization": f"Bearer {backend.anon_key}"}
-    with httpx.Client(base_url=f"{backend.api_url}/rest/v1", headers=headers) as session:
+    with rest_http_client(backend, backend.anon_key) as session:
         yield session
 
 
@@ -238,13 +235,14 @@ def test_filter_eq_null_compares_text(client: Client) -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.text(alphabet='ab,:()"\\ .*%{}', min_size=1, max_size=6), min_size=1, max_size=4))
-def test_filter_in_finds_exactly_listed_values(backend: Any, tables: None, values: list[str]) -> None:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
+def test_filter_in_finds_exactly_listed_values(
+    backend: RunningBackend, tables: None, values: list[str]
+) -> None:
+    with connect_db(backend) as conn:
         rows = conn.execute(
             f"select id from public.{TABLE} where name = any(%s) order by id", (values,)
         ).fetchall()
-    options = ClientOptions(auto_refresh_token=False, persist_session=False, postgrest_client_retry=False)
-    client = create_client(backend.api_url, backend.anon_key, options=options)
+    client = new_client(backend)
 
     found = client.table(TABLE).select("id").in_("name", values).order("id").execute().data
 
@@ -397,9 +395,8 @@ def test_strip_nulls_drops_null_keys(client: Client) -> None:
     assert response.data == [{"id": 3, "qty": 10}]
 
 
-def test_read_as_service_role_sees_rows(backend: Any, tables: None) -> None:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False, postgrest_client_retry=False)
-    service = create_client(backend.api_url, backend.service_role_key, options=options)
+def test_read_as_service_role_sees_rows(backend: RunningBackend, tables: None) -> None:
+    service = new_client(backend, backend.service_role_key)
 
     response = service.table(TABLE).select("id", count="exact").execute()
 

@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from postgrest.exceptions import APIError
-from supabase import Client, ClientOptions, create_client
+from supabase import Client
 
 from local_supabase.keys import ProjectKeys, load_or_create_keys
+from tests.support.backend import RunningBackend
+from tests.support.clients import Connection, new_client, temporary_tables
 
 TABLE = "rest_role_notes"
 OWNER = str(uuid.UUID(int=1))
@@ -47,31 +48,20 @@ insert into public.{TABLE} (owner, team, body) values
 
 
 @pytest.fixture(scope="module")
-def db(backend: Any) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
-        conn.execute(f"drop table if exists public.{TABLE}")
-        conn.execute(SCHEMA_SQL)
+def db(backend: RunningBackend) -> Iterator[Connection]:
+    with temporary_tables(backend, SCHEMA_SQL, f"drop table if exists public.{TABLE}") as conn:
         yield conn
-        conn.execute(f"drop table if exists public.{TABLE}")
 
 
 @pytest.fixture
-def notes(db: psycopg.Connection[tuple[Any, ...]]) -> psycopg.Connection[tuple[Any, ...]]:
+def notes(db: Connection) -> Connection:
     db.execute(SEED_SQL)
     return db
 
 
 @pytest.fixture(scope="module")
-def keys(backend: Any) -> ProjectKeys:
+def keys(backend: RunningBackend) -> ProjectKeys:
     return load_or_create_keys(backend.data_dir)
-
-
-def make_client(backend: Any, key: str, token: str | None = None) -> Client:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    options = ClientOptions(
-        auto_refresh_token=False, persist_session=False, postgrest_client_retry=False, headers=headers
-    )
-    return create_client(backend.api_url, key, options=options)
 
 
 def user_token(keys: ProjectKeys, sub: str, **claims: Any) -> str:
@@ -83,35 +73,35 @@ def bodies(client: Client) -> list[str]:
     return [row["body"] for row in rows]
 
 
-def get_with_token(backend: Any, token: str) -> httpx.Response:
+def get_with_token(backend: RunningBackend, token: str) -> httpx.Response:
     headers = {"apikey": backend.anon_key, "Authorization": f"Bearer {token}"}
     return httpx.get(f"{backend.api_url}/rest/v1/{TABLE}", headers=headers)
 
 
-def test_anon_key_reads_as_anon(backend: Any, notes: Any) -> None:
-    assert bodies(make_client(backend, backend.anon_key)) == ["public"]
+def test_anon_key_reads_as_anon(backend: RunningBackend, notes: Any) -> None:
+    assert bodies(new_client(backend, backend.anon_key)) == ["public"]
 
 
-def test_user_token_reads_own_rows(backend: Any, keys: ProjectKeys, notes: Any) -> None:
-    client = make_client(backend, backend.anon_key, user_token(keys, OWNER))
+def test_user_token_reads_own_rows(backend: RunningBackend, keys: ProjectKeys, notes: Any) -> None:
+    client = new_client(backend, backend.anon_key, user_token(keys, OWNER))
 
     assert bodies(client) == ["mine"]
 
 
-def test_user_token_claims_reach_policies(backend: Any, keys: ProjectKeys, notes: Any) -> None:
-    client = make_client(backend, backend.anon_key, user_token(keys, str(uuid.uuid4()), team="red"))
+def test_user_token_claims_reach_policies(backend: RunningBackend, keys: ProjectKeys, notes: Any) -> None:
+    client = new_client(backend, backend.anon_key, user_token(keys, str(uuid.uuid4()), team="red"))
 
     assert bodies(client) == ["theirs, red team"]
 
 
-def test_service_role_key_bypasses_rls(backend: Any, notes: Any) -> None:
-    client = make_client(backend, backend.service_role_key)
+def test_service_role_key_bypasses_rls(backend: RunningBackend, notes: Any) -> None:
+    client = new_client(backend, backend.service_role_key)
 
     assert bodies(client) == ["mine", "theirs, red team", "public"]
 
 
-def test_insert_unreadable_row_as_anon_is_401(backend: Any, notes: Any) -> None:
-    client = make_client(backend, backend.anon_key)
+def test_insert_unreadable_row_as_anon_is_401(backend: RunningBackend, notes: Any) -> None:
+    client = new_client(backend, backend.anon_key)
 
     with pytest.raises(APIError) as raised:
         client.table(TABLE).insert({"owner": OWNER, "body": "hidden"}).execute()
@@ -120,7 +110,7 @@ def test_insert_unreadable_row_as_anon_is_401(backend: Any, notes: Any) -> None:
     assert raised.value.message == f'new row violates row-level security policy for table "{TABLE}"'
 
 
-def test_insert_unreadable_row_as_user_is_403(backend: Any, keys: ProjectKeys, notes: Any) -> None:
+def test_insert_unreadable_row_as_user_is_403(backend: RunningBackend, keys: ProjectKeys, notes: Any) -> None:
     token = user_token(keys, OWNER)
     headers = {
         "apikey": backend.anon_key,
@@ -134,8 +124,8 @@ def test_insert_unreadable_row_as_user_is_403(backend: Any, keys: ProjectKeys, n
     assert response.json()["code"] == "42501"
 
 
-def test_insert_unreadable_row_fails_whole(backend: Any, keys: ProjectKeys, notes: Any) -> None:
-    client = make_client(backend, backend.anon_key, user_token(keys, OWNER))
+def test_insert_unreadable_row_fails_whole(backend: RunningBackend, keys: ProjectKeys, notes: Any) -> None:
+    client = new_client(backend, backend.anon_key, user_token(keys, OWNER))
 
     with pytest.raises(APIError):
         client.table(TABLE).insert(
@@ -145,8 +135,10 @@ def test_insert_unreadable_row_fails_whole(backend: Any, keys: ProjectKeys, note
     assert notes.execute(f"select count(*) from public.{TABLE}").fetchone() == (3,)
 
 
-def test_insert_minimal_needs_no_select_policy(backend: Any, keys: ProjectKeys, notes: Any) -> None:
-    client = make_client(backend, backend.anon_key, user_token(keys, OWNER))
+def test_insert_minimal_needs_no_select_policy(
+    backend: RunningBackend, keys: ProjectKeys, notes: Any
+) -> None:
+    client = new_client(backend, backend.anon_key, user_token(keys, OWNER))
 
     client.table(TABLE).insert({"owner": OTHER, "body": "gift"}, returning="minimal").execute()
 
@@ -158,8 +150,10 @@ def test_insert_minimal_needs_no_select_policy(backend: Any, keys: ProjectKeys, 
     ]
 
 
-def test_update_of_hidden_rows_changes_nothing(backend: Any, keys: ProjectKeys, notes: Any) -> None:
-    client = make_client(backend, backend.anon_key, user_token(keys, OWNER))
+def test_update_of_hidden_rows_changes_nothing(
+    backend: RunningBackend, keys: ProjectKeys, notes: Any
+) -> None:
+    client = new_client(backend, backend.anon_key, user_token(keys, OWNER))
 
     response = client.table(TABLE).update({"body": "changed"}).eq("owner", OTHER).execute()
 
@@ -167,15 +161,15 @@ def test_update_of_hidden_rows_changes_nothing(backend: Any, keys: ProjectKeys, 
     assert notes.execute(f"select count(*) from public.{TABLE} where body = 'changed'").fetchone() == (0,)
 
 
-def test_delete_of_own_row_succeeds(backend: Any, keys: ProjectKeys, notes: Any) -> None:
-    client = make_client(backend, backend.anon_key, user_token(keys, OWNER))
+def test_delete_of_own_row_succeeds(backend: RunningBackend, keys: ProjectKeys, notes: Any) -> None:
+    client = new_client(backend, backend.anon_key, user_token(keys, OWNER))
 
     response = client.table(TABLE).delete().neq("body", "nothing").execute()
 
     assert [row["body"] for row in response.data] == ["mine"]
 
 
-def test_expired_token_is_pgrst303(backend: Any, keys: ProjectKeys, notes: Any) -> None:
+def test_expired_token_is_pgrst303(backend: RunningBackend, keys: ProjectKeys, notes: Any) -> None:
     token = keys.sign({"sub": OWNER, "role": "authenticated", "exp": int(time.time()) - 3600})
 
     response = get_with_token(backend, token)
@@ -189,7 +183,7 @@ def test_expired_token_is_pgrst303(backend: Any, keys: ProjectKeys, notes: Any) 
     )
 
 
-def test_token_with_wrong_signature_is_pgrst301(backend: Any, notes: Any) -> None:
+def test_token_with_wrong_signature_is_pgrst301(backend: RunningBackend, notes: Any) -> None:
     foreign = ProjectKeys(
         jwt_secret="another-project-secret-of-enough-length", anon_key="", service_role_key=""
     )
@@ -202,14 +196,14 @@ def test_token_with_wrong_signature_is_pgrst301(backend: Any, notes: Any) -> Non
     assert "invalid_token" in response.headers["www-authenticate"]
 
 
-def test_malformed_token_is_pgrst301(backend: Any, notes: Any) -> None:
+def test_malformed_token_is_pgrst301(backend: RunningBackend, notes: Any) -> None:
     response = get_with_token(backend, "not-a-jwt")
 
     assert response.status_code == 401
     assert response.json()["code"] == "PGRST301"
 
 
-def test_token_with_unknown_role_is_401(backend: Any, keys: ProjectKeys, notes: Any) -> None:
+def test_token_with_unknown_role_is_401(backend: RunningBackend, keys: ProjectKeys, notes: Any) -> None:
     token = keys.sign({"sub": OWNER, "role": "no_such_role", "exp": int(time.time()) + 600})
 
     response = get_with_token(backend, token)
@@ -218,7 +212,7 @@ def test_token_with_unknown_role_is_401(backend: Any, keys: ProjectKeys, notes: 
     assert response.json()["message"] == 'role "no_such_role" does not exist'
 
 
-def test_token_with_non_api_role_is_403(backend: Any, keys: ProjectKeys, notes: Any) -> None:
+def test_token_with_non_api_role_is_403(backend: RunningBackend, keys: ProjectKeys, notes: Any) -> None:
     token = keys.sign({"sub": OWNER, "role": "postgres", "exp": int(time.time()) + 600})
 
     response = get_with_token(backend, token)

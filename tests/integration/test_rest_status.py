@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
+
+from tests.support.backend import RunningBackend
+from tests.support.clients import Connection, rest_http_client, temporary_tables
 
 PARENTS = "rest_status_parents"
 CHILDREN = "rest_status_children"
@@ -57,18 +59,14 @@ drop table if exists public.rest_status_dropped;
 
 
 @pytest.fixture(scope="module")
-def db(backend: Any) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
-        conn.execute(DROP_SQL)
-        conn.execute(SCHEMA_SQL)
+def db(backend: RunningBackend) -> Iterator[Connection]:
+    with temporary_tables(backend, SCHEMA_SQL, DROP_SQL) as conn:
         yield conn
-        conn.execute(DROP_SQL)
 
 
 @pytest.fixture(scope="module")
-def http(backend: Any, db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[httpx.Client]:
-    headers = {"apikey": backend.service_role_key, "Authorization": f"Bearer {backend.service_role_key}"}
-    with httpx.Client(base_url=f"{backend.api_url}/rest/v1", headers=headers) as session:
+def http(backend: RunningBackend, db: Connection) -> Iterator[httpx.Client]:
+    with rest_http_client(backend, backend.service_role_key) as session:
         yield session
 
 
@@ -99,15 +97,13 @@ def test_database_error_status(
     assert response.headers["proxy-status"] == f"PostgREST; error={sqlstate}"
 
 
-def test_read_runs_read_only(http: httpx.Client, db: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_read_runs_read_only(http: httpx.Client, db: Connection) -> None:
     http.get(f"/{WRITER_VIEW}")
 
     assert db.execute(f"select count(*) from public.{PARENTS} where id = 999").fetchone() == (0,)
 
 
-def test_dropped_table_is_404_then_pgrst205(
-    http: httpx.Client, db: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_dropped_table_is_404_then_pgrst205(http: httpx.Client, db: Connection) -> None:
     db.execute("create table public.rest_status_dropped (id int)")
     db.execute("alter table public.rest_status_dropped enable row level security")
     assert http.get("/rest_status_dropped").status_code == 200

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from postgrest.exceptions import APIError
-from supabase import Client, ClientOptions, create_client
+from supabase import Client
+
+from tests.support.backend import RunningBackend
+from tests.support.clients import Connection, new_client, rest_http_client, temporary_tables
 
 TABLE = "rest_write_items"
 
@@ -41,39 +43,34 @@ select setval(pg_get_serial_sequence('public.{TABLE}', 'id'), 100);
 
 
 @pytest.fixture(scope="module")
-def db(backend: Any) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
-        conn.execute(f"drop table if exists public.{TABLE}")
-        conn.execute(SCHEMA_SQL)
+def db(backend: RunningBackend) -> Iterator[Connection]:
+    with temporary_tables(backend, SCHEMA_SQL, f"drop table if exists public.{TABLE}") as conn:
         yield conn
-        conn.execute(f"drop table if exists public.{TABLE}")
 
 
 @pytest.fixture
-def rows(db: psycopg.Connection[tuple[Any, ...]]) -> psycopg.Connection[tuple[Any, ...]]:
+def rows(db: Connection) -> Connection:
     """Reset the table to its three rows and return the connection for checks."""
     db.execute(SEED_SQL)
     return db
 
 
 @pytest.fixture(scope="module")
-def client(backend: Any, db: psycopg.Connection[tuple[Any, ...]]) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False, postgrest_client_retry=False)
-    return create_client(backend.api_url, backend.service_role_key, options=options)
+def client(backend: RunningBackend, db: Connection) -> Client:
+    return new_client(backend, backend.service_role_key)
 
 
 @pytest.fixture(scope="module")
-def http(backend: Any, db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[httpx.Client]:
-    headers = {"apikey": backend.service_role_key, "Authorization": f"Bearer {backend.service_role_key}"}
-    with httpx.Client(base_url=f"{backend.api_url}/rest/v1", headers=headers) as session:
+def http(backend: RunningBackend, db: Connection) -> Iterator[httpx.Client]:
+    with rest_http_client(backend, backend.service_role_key) as session:
         yield session
 
 
-def table_rows(db: psycopg.Connection[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def table_rows(db: Connection) -> list[tuple[Any, ...]]:
     return db.execute(f"select id, code, name, qty, note from public.{TABLE} order by id").fetchall()
 
 
-def test_insert_returns_new_row(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_insert_returns_new_row(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).insert({"name": "date", "data": {"k": [1, 2]}}).execute()
 
     assert response.data == [
@@ -89,26 +86,20 @@ def test_insert_returns_new_row(client: Client, rows: psycopg.Connection[tuple[A
     ]
 
 
-def test_insert_single_object_uses_column_defaults(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_single_object_uses_column_defaults(client: Client, rows: Connection) -> None:
     client.table(TABLE).insert({"name": "date"}).execute()
 
     assert table_rows(rows)[-1] == (101, None, "date", 7, "none")
 
 
-def test_insert_bulk_writes_missing_keys_as_null(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_bulk_writes_missing_keys_as_null(client: Client, rows: Connection) -> None:
     client.table(TABLE).insert([{"name": "date", "qty": 1}, {"name": "elder"}]).execute()
 
     # `note` is in no object, so it is not written and keeps its default.
     assert table_rows(rows)[-2:] == [(101, None, "date", 1, "none"), (102, None, "elder", None, "none")]
 
 
-def test_insert_bulk_missing_default_uses_defaults(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_bulk_missing_default_uses_defaults(client: Client, rows: Connection) -> None:
     client.table(TABLE).insert(
         [{"name": "date", "qty": 1}, {"name": "elder"}], default_to_null=False
     ).execute()
@@ -116,38 +107,32 @@ def test_insert_bulk_missing_default_uses_defaults(
     assert table_rows(rows)[-2:] == [(101, None, "date", 1, "none"), (102, None, "elder", 7, "none")]
 
 
-def test_insert_quoted_column_name(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_insert_quoted_column_name(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).insert([{"name": "date", "Mixed Case": "yes"}]).execute()
 
     assert response.data[0]["Mixed Case"] == "yes"
 
 
-def test_insert_with_select_returns_chosen_columns(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_with_select_returns_chosen_columns(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).insert({"name": "date"}).select("id, label:name").execute()
 
     assert response.data == [{"id": 101, "label": "date"}]
 
 
-def test_insert_minimal_returns_no_rows(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_insert_minimal_returns_no_rows(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).insert({"name": "date"}, returning="minimal").execute()
 
     assert response.data == []
     assert len(table_rows(rows)) == 4
 
 
-def test_insert_count_reports_inserted_rows(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_count_reports_inserted_rows(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).insert([{"name": "date"}, {"name": "elder"}], count="exact").execute()
 
     assert response.count == 2
 
 
-def test_insert_sets_status_and_content_range(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_sets_status_and_content_range(http: httpx.Client, rows: Connection) -> None:
     response = http.post(f"/{TABLE}", json={"name": "date"}, headers={"Prefer": "return=minimal,count=exact"})
 
     assert response.status_code == 201
@@ -155,18 +140,14 @@ def test_insert_sets_status_and_content_range(
     assert response.content == b""
 
 
-def test_insert_headers_only_sets_location(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_headers_only_sets_location(http: httpx.Client, rows: Connection) -> None:
     response = http.post(f"/{TABLE}", json={"name": "date"}, headers={"Prefer": "return=headers-only"})
 
     assert response.status_code == 201
     assert response.headers["location"] == f"/{TABLE}?id=eq.101"
 
 
-def test_insert_columns_parameter_ignores_other_keys(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_columns_parameter_ignores_other_keys(http: httpx.Client, rows: Connection) -> None:
     response = http.post(
         f"/{TABLE}",
         params={"columns": '"name","qty"'},
@@ -178,7 +159,7 @@ def test_insert_columns_parameter_ignores_other_keys(
     assert table_rows(rows)[-1] == (101, None, "date", 2, "none")
 
 
-def test_insert_unknown_column_is_pgrst204(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_insert_unknown_column_is_pgrst204(client: Client, rows: Connection) -> None:
     with pytest.raises(APIError) as raised:
         client.table(TABLE).insert({"name": "date", "colour": "red"}).execute()
 
@@ -186,9 +167,7 @@ def test_insert_unknown_column_is_pgrst204(client: Client, rows: psycopg.Connect
     assert raised.value.message == f"Could not find the 'colour' column of '{TABLE}' in the schema cache"
 
 
-def test_insert_mismatched_keys_is_pgrst102(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_mismatched_keys_is_pgrst102(http: httpx.Client, rows: Connection) -> None:
     response = http.post(f"/{TABLE}", json=[{"name": "date"}, {"qty": 1}])
 
     assert response.status_code == 400
@@ -196,34 +175,28 @@ def test_insert_mismatched_keys_is_pgrst102(
     assert response.json()["message"] == "All object keys must match"
 
 
-def test_insert_invalid_json_is_pgrst102(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_invalid_json_is_pgrst102(http: httpx.Client, rows: Connection) -> None:
     response = http.post(f"/{TABLE}", content=b"{not json", headers={"Content-Type": "application/json"})
 
     assert response.status_code == 400
     assert response.json()["message"] == "Empty or invalid json"
 
 
-def test_insert_duplicate_key_is_23505(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_insert_duplicate_key_is_23505(client: Client, rows: Connection) -> None:
     with pytest.raises(APIError) as raised:
         client.table(TABLE).insert({"code": "a", "name": "again"}).execute()
 
     assert raised.value.code == "23505"
 
 
-def test_insert_null_in_not_null_column_is_23502(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_null_in_not_null_column_is_23502(client: Client, rows: Connection) -> None:
     with pytest.raises(APIError) as raised:
         client.table(TABLE).insert({"name": None}).execute()
 
     assert raised.value.code == "23502"
 
 
-def test_insert_single_with_two_rows_rolls_back(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_single_with_two_rows_rolls_back(http: httpx.Client, rows: Connection) -> None:
     headers = {"Prefer": "return=representation", "Accept": "application/vnd.pgrst.object+json"}
 
     response = http.post(f"/{TABLE}", json=[{"name": "date"}, {"name": "elder"}], headers=headers)
@@ -233,14 +206,14 @@ def test_insert_single_with_two_rows_rolls_back(
     assert len(table_rows(rows)) == 3
 
 
-def test_upsert_merges_existing_row(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_upsert_merges_existing_row(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).upsert({"id": 2, "name": "blueberry"}).execute()
 
     assert response.data[0]["name"] == "blueberry"
     assert table_rows(rows)[1] == (2, "b", "blueberry", 5, "none")
 
 
-def test_upsert_on_conflict_column(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_upsert_on_conflict_column(client: Client, rows: Connection) -> None:
     client.table(TABLE).upsert(
         [{"code": "c", "name": "cranberry"}, {"code": "d", "name": "date"}], on_conflict="code"
     ).execute()
@@ -253,9 +226,7 @@ def test_upsert_on_conflict_column(client: Client, rows: psycopg.Connection[tupl
     ]
 
 
-def test_upsert_bulk_writes_missing_keys_as_null(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_upsert_bulk_writes_missing_keys_as_null(client: Client, rows: Connection) -> None:
     client.table(TABLE).upsert(
         [{"id": 1, "name": "apricot"}, {"id": 2, "name": "blackberry", "qty": 1}]
     ).execute()
@@ -263,9 +234,7 @@ def test_upsert_bulk_writes_missing_keys_as_null(
     assert table_rows(rows)[:2] == [(1, "a", "apricot", None, "none"), (2, "b", "blackberry", 1, "none")]
 
 
-def test_upsert_ignore_duplicates_returns_inserted_only(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_upsert_ignore_duplicates_returns_inserted_only(client: Client, rows: Connection) -> None:
     response = (
         client.table(TABLE)
         .upsert([{"id": 1, "name": "apricot"}, {"id": 4, "name": "date"}], ignore_duplicates=True)
@@ -284,7 +253,7 @@ def test_upsert_ignore_duplicates_returns_inserted_only(
     ],
 )
 def test_upsert_status_tells_insert_from_update(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]], body: dict[str, Any], status: int
+    http: httpx.Client, rows: Connection, body: dict[str, Any], status: int
 ) -> None:
     headers = {"Prefer": "return=representation,resolution=merge-duplicates"}
 
@@ -293,24 +262,20 @@ def test_upsert_status_tells_insert_from_update(
     assert response.status_code == status
 
 
-def test_update_changes_matching_rows(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_update_changes_matching_rows(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).update({"qty": 0}).gte("id", 2).execute()
 
     assert sorted(row["id"] for row in response.data) == [2, 3]
     assert [row[3] for row in table_rows(rows)] == [3, 0, 0]
 
 
-def test_update_without_matches_returns_empty(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_update_without_matches_returns_empty(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).update({"qty": 0}).eq("id", 99).execute()
 
     assert response.data == []
 
 
-def test_update_count_sets_content_range(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_update_count_sets_content_range(http: httpx.Client, rows: Connection) -> None:
     headers = {"Prefer": "return=minimal,count=exact"}
 
     response = http.patch(f"/{TABLE}", params={"id": "lte.2"}, json={"qty": 1}, headers=headers)
@@ -319,23 +284,21 @@ def test_update_count_sets_content_range(
     assert response.headers["content-range"] == "0-1/2"
 
 
-def test_update_unknown_column_is_pgrst204(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_update_unknown_column_is_pgrst204(client: Client, rows: Connection) -> None:
     with pytest.raises(APIError) as raised:
         client.table(TABLE).update({"colour": "red"}).eq("id", 1).execute()
 
     assert raised.value.code == "PGRST204"
 
 
-def test_delete_removes_matching_rows(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_delete_removes_matching_rows(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).delete().in_("code", ["a", "c"]).execute()
 
     assert sorted(row["id"] for row in response.data) == [1, 3]
     assert [row[0] for row in table_rows(rows)] == [2]
 
 
-def test_delete_count_sets_content_range(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_delete_count_sets_content_range(http: httpx.Client, rows: Connection) -> None:
     headers = {"Prefer": "return=minimal,count=exact", "Content-Type": "application/json"}
 
     response = http.request("DELETE", f"/{TABLE}", params={"id": "eq.1"}, content=b"{}", headers=headers)
@@ -344,15 +307,13 @@ def test_delete_count_sets_content_range(
     assert response.headers["content-range"] == "*/1"
 
 
-def test_delete_count_through_client(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_delete_count_through_client(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).delete(count="exact").neq("id", 2).execute()
 
     assert response.count == 2
 
 
-def test_insert_into_column_added_after_start(
-    client: Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_insert_into_column_added_after_start(client: Client, rows: Connection) -> None:
     client.table(TABLE).select("id").limit(1).execute()
     rows.execute(f"alter table public.{TABLE} add column colour text")
     try:
@@ -363,15 +324,13 @@ def test_insert_into_column_added_after_start(
     assert response.data == [{"colour": "brown"}]
 
 
-def test_update_returns_chosen_columns(client: Client, rows: psycopg.Connection[tuple[Any, ...]]) -> None:
+def test_update_returns_chosen_columns(client: Client, rows: Connection) -> None:
     response = client.table(TABLE).update({"qty": 9}).eq("id", 1).select("id, qty").execute()
 
     assert response.data == [{"id": 1, "qty": 9}]
 
 
-def test_update_empty_body_changes_nothing(
-    http: httpx.Client, rows: psycopg.Connection[tuple[Any, ...]]
-) -> None:
+def test_update_empty_body_changes_nothing(http: httpx.Client, rows: Connection) -> None:
     headers = {"Prefer": "return=representation"}
 
     response = http.patch(f"/{TABLE}", params={"id": "eq.1"}, json={}, headers=headers)

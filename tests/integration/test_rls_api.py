@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from postgrest.exceptions import APIError
-from supabase import Client, ClientOptions, create_client
+from supabase import Client
 from supabase_auth.errors import AuthApiError
 
 from tests.support.backend import RunningBackend
+from tests.support.clients import new_client
 
 DEMO_PASSWORD = "demo-password"
 ACME_ORDERS = 2500
@@ -18,11 +19,6 @@ ACME_TEAM_ID = "20000000-0000-4000-8000-000000000001"
 GLOBEX_TEAM_ID = "20000000-0000-4000-8000-000000000002"
 
 SignIn = Callable[[str], Client]
-
-
-def new_client(backend: RunningBackend) -> Client:
-    options = ClientOptions(auto_refresh_token=False, persist_session=False, postgrest_client_retry=False)
-    return create_client(backend.api_url, backend.anon_key, options=options)
 
 
 @pytest.fixture

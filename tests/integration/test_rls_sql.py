@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import bcrypt
-import psycopg
 import pytest
 from psycopg import errors
+
+from tests.support.clients import Connection
 
 ACME = "20000000-0000-4000-8000-000000000001"
 GLOBEX = "20000000-0000-4000-8000-000000000002"
@@ -36,14 +37,6 @@ USER_TEAMS = {
     "frank": {"globex"},
     "anon": set(),
 }
-
-Connection = psycopg.Connection[tuple[Any, ...]]
-
-
-@pytest.fixture(scope="module")
-def db(backend: Any) -> Iterator[Connection]:
-    with psycopg.connect(backend.db_url, autocommit=True) as conn:
-        yield conn
 
 
 @pytest.fixture(scope="module")
