@@ -5,6 +5,7 @@ SUPABASE_KEY the app then starts the local demo backend.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 import httpx
@@ -29,7 +30,10 @@ from components.settings import SettingError, load_settings
 from components.supabase_client import session_client
 from components.teams import list_teams, pick_current_team
 
-st.set_page_config(page_title="Team dashboard", page_icon=":material/table_view:", layout="wide")
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+# A local file, because an emoji or Material icon as page_icon makes the browser fetch the favicon
+# from an outside host, which fails offline.
+st.set_page_config(page_title="Team dashboard", page_icon=str(FAVICON), layout="wide")
 init_app_state()
 
 

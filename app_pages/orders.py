@@ -39,11 +39,13 @@ except PageOutOfRangeError:
     st.rerun()
 except (APIError, httpx.HTTPError) as exc:
     st.error(data_error_message(exc, backend_url(client)))
+    st.button("Try again", key="orders_retry", icon=":material/refresh:")
     st.stop()
 
 st.markdown(f"{result.total:,} rows")
 st.dataframe(
-    result.rows,
+    # Blank reads better than the "None" Streamlit draws for missing text.
+    result.rows.fillna({"customer_email": "", "note": ""}),
     hide_index=True,
     # The id is fetched as the stable sort key but means nothing to a reader.
     column_order=["order_no", "ordered_on", "customer_email", "amount", "status", "note"],

@@ -26,14 +26,7 @@ notice = st.session_state.pop(SIGN_IN_NOTICE, None)
 if notice:
     st.info(notice)
 
-target = st.session_state[BACKEND_TARGET]
-if target is not None and target.is_local:
-    with st.expander("Local demo backend", expanded=True, icon=":material/science:"):
-        st.markdown(
-            f"This app runs against the local demo backend at {target.url}, seeded with these accounts:"
-        )
-        st.markdown(DEMO_ACCOUNTS)
-
+# The form and its error come first, so the error stays in view above the demo accounts.
 with st.form("sign_in_form"):
     email = st.text_input("Email", autocomplete="email")
     password = st.text_input("Password", type="password", autocomplete="current-password")
@@ -48,3 +41,11 @@ if submitted:
         st.error(str(exc))
     else:
         st.rerun()
+
+target = st.session_state[BACKEND_TARGET]
+if target is not None and target.is_local:
+    with st.expander("Local demo backend", expanded=True, icon=":material/science:"):
+        st.markdown(
+            f"This app runs against the local demo backend at {target.url}, seeded with these accounts:"
+        )
+        st.markdown(DEMO_ACCOUNTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import openpyxl
 import psutil
@@ -64,6 +65,31 @@ def test_orders_download_contains_only_team_rows(
     assert len(data) == ACME_ORDER_COUNT
     assert len(set(order_numbers)) == ACME_ORDER_COUNT
     assert not [number for number in order_numbers if not str(number).startswith("ACME-")]
+
+
+def test_sign_in_error_visible_and_offline(
+    browser: Browser, app_on_own_backend: tuple[StreamlitServer, Path]
+) -> None:
+    server, _ = app_on_own_backend
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    outside_requests: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            outside_requests.append(request.url)
+            if urlsplit(request.url).hostname not in (None, "127.0.0.1", "localhost")
+            else None
+        ),
+    )
+
+    page.goto(server.url)
+    page.get_by_label("Email").fill("alice@example.com")
+    page.get_by_label("Password", exact=True).fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_text("Wrong email or password.")).to_be_in_viewport(timeout=90_000)
+    page.close()
+    assert outside_requests == []
 
 
 def test_app_stops_own_backend_on_exit(
