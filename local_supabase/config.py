@@ -23,7 +23,7 @@ def _env_int(name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class BackendConfig:
-    """Where the backend keeps its state and how it serves the API."""
+    """Settings of one backend: its state folder, project, port and API limits."""
 
     data_dir: Path = field(
         default_factory=lambda: Path(os.environ.get("LOCAL_SUPABASE_DATA_DIR", ".local_supabase"))

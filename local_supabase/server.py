@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Endpoints:
-    """What a client needs to reach a running backend, as `supabase status` prints it."""
+    """The URLs and keys of a running backend, as `supabase status` prints them."""
 
     api_url: str
     db_url: str

@@ -40,7 +40,7 @@ class StreamlitServer:
 
 
 def start_streamlit(env: dict[str, str], log_path: Path) -> StreamlitServer:
-    """Start the app with `env` added to this process's environment, and wait until it answers."""
+    """Start the app with `env` added to this process's environment, and wait for its health check."""
     port = free_port()
     command = [
         sys.executable,
