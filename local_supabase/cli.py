@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .config import BackendConfig
+from .config import BackendConfig, split_list
 from .context import ServiceContext
 from .db import Database
 from .instance import (
@@ -51,6 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     start.add_argument("--max-rows", type=int, help="maximum rows one REST read returns (default 1000)")
     start.add_argument("--jwt-expiry", type=int, help="access token lifetime in seconds (default 3600)")
     start.add_argument("--json", action="store_true", help="print one JSON line with the URLs and keys")
+    start.add_argument(
+        "--schemas",
+        help="comma-separated schemas the REST API exposes, the default one first (default public)",
+    )
+    start.add_argument(
+        "--max-url-length",
+        type=int,
+        help="longest path and query in bytes; longer requests get 414 (default 8192; 0 turns the check off)",
+    )
+    _add_auth_arguments(start)
 
     status = commands.add_parser("status", help="exit 0 and print the URLs when running, else exit 1")
     add_common(status)
@@ -61,6 +71,51 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_auth_arguments(start: argparse.ArgumentParser) -> None:
+    auth = start.add_argument_group("auth")
+    auth.add_argument(
+        "--site-url", help="default redirect of email links and OAuth (default http://127.0.0.1:3000)"
+    )
+    auth.add_argument(
+        "--redirect-urls",
+        help="comma-separated redirect patterns allowed besides the site URL, with * and ** wildcards"
+        " (default: any port and path on localhost, 127.0.0.1 and [::1]; '' allows only the site URL)",
+    )
+    auth.add_argument(
+        "--otp-expiry", type=int, help="lifetime of email codes and links in seconds (default 3600)"
+    )
+    auth.add_argument(
+        "--auth-providers",
+        help="comma-separated OAuth providers of the stand-in page (default github,google)",
+    )
+    auth.add_argument(
+        "--autoconfirm",
+        action=argparse.BooleanOptionalAction,
+        help="confirm sign-ups at once instead of emailing a confirmation (default on)",
+    )
+    auth.add_argument(
+        "--signup",
+        dest="signup_enabled",
+        action=argparse.BooleanOptionalAction,
+        help="allow sign-ups (default on)",
+    )
+    auth.add_argument(
+        "--rate-limit-email-sent",
+        type=int,
+        help="emails per address per hour (default 0, no limit)",
+    )
+    auth.add_argument(
+        "--rate-limit-sign-in",
+        type=int,
+        help="sign-in and sign-up requests per IP address per 5 minutes (default 0, no limit)",
+    )
+
+
+def _list_arg(args: argparse.Namespace, name: str) -> tuple[str, ...] | None:
+    raw = getattr(args, name, None)
+    return None if raw is None else split_list(raw)
+
+
 def _config(args: argparse.Namespace) -> BackendConfig:
     config = BackendConfig()
     overrides = {
@@ -69,7 +124,17 @@ def _config(args: argparse.Namespace) -> BackendConfig:
         "database_url": args.db_url,
         "port": getattr(args, "port", None),
         "max_rows": getattr(args, "max_rows", None),
+        "exposed_schemas": _list_arg(args, "schemas") or None,
+        "max_url_length": getattr(args, "max_url_length", None),
         "jwt_expiry_seconds": getattr(args, "jwt_expiry", None),
+        "site_url": getattr(args, "site_url", None),
+        "redirect_urls": _list_arg(args, "redirect_urls"),
+        "otp_expiry_seconds": getattr(args, "otp_expiry", None),
+        "auth_providers": _list_arg(args, "auth_providers"),
+        "autoconfirm": getattr(args, "autoconfirm", None),
+        "signup_enabled": getattr(args, "signup_enabled", None),
+        "email_rate_limit": getattr(args, "rate_limit_email_sent", None),
+        "sign_in_rate_limit": getattr(args, "rate_limit_sign_in", None),
     }
     return replace(config, **{name: value for name, value in overrides.items() if value is not None})
 

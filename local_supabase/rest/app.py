@@ -26,6 +26,8 @@ from .query_params import parse_query_string
 from .read_handler import read_rows
 from .request_role import RequestRole, resolve_role
 from .rest_request import RestRequest
+from .rpc_catalogue import RoutineCache
+from .rpc_handler import call_function
 from .schema_cache import SchemaCache
 from .write_handler import MUTATIONS, write_rows
 
@@ -63,6 +65,7 @@ class RestApp:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self.schema_cache = SchemaCache(ctx.db, ctx.config.exposed_schemas)
+        self.routines = RoutineCache(ctx.db, ctx.config.exposed_schemas)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,7 +112,7 @@ class RestApp:
         if not segments:
             raise not_implemented("the OpenAPI description (GET /rest/v1/)")
         if segments[0] == "rpc" and len(segments) == 2:
-            raise not_implemented("calling database functions (POST /rest/v1/rpc/<function>)")
+            return await self._call(request, role, segments[1])
         if len(segments) != 1:
             raise invalid_resource_path()
 
@@ -129,6 +132,13 @@ class RestApp:
         if method in ("GET", "HEAD"):
             return await read_rows(rest, head=method == "HEAD")
         return await write_rows(rest)
+
+    async def _call(self, request: Request, role: RequestRole, function_name: str) -> Response:
+        if request.method not in ("GET", "HEAD", "POST"):
+            raise unsupported_method(request.method)
+        schema = _choose_schema(request, self.ctx.config.exposed_schemas)
+        preferences = parse_prefer(request.headers.getlist("prefer"))
+        return await call_function(self.ctx, self.routines, request, role, schema, function_name, preferences)
 
 
 def build_rest_app(ctx: ServiceContext) -> ASGIApp:

@@ -14,15 +14,18 @@ from typing import NoReturn, TypeVar
 
 from .errors import aggregates_not_allowed, not_implemented, query_param_error
 from .query_types import (
+    EmbedItem,
     Field,
     Filter,
     IsValue,
+    JoinType,
     JsonArrow,
     JsonStep,
     NullsOrder,
     OrderDirection,
     OrderTerm,
     Quantifier,
+    SelectEntry,
     SelectItem,
 )
 
@@ -217,10 +220,43 @@ def _try_alias(cursor: Cursor) -> str | None:
 
 
 def _item_ends(cursor: Cursor) -> bool:
-    return cursor.at_end() or cursor.peek() == ","
+    # A `)` closes the select list of an embedded resource.
+    return cursor.at_end() or cursor.peek() in (",", ")")
 
 
-def parse_select_item(cursor: Cursor) -> SelectItem:
+def _parse_embed(cursor: Cursor, alias: str | None, target: str) -> EmbedItem:
+    """Read the rest of `target!hint!inner(select list)`, after the target's name."""
+    hint: str | None = None
+    join_type: JoinType | None = None
+    while cursor.take("!"):
+        word = parse_field_name(cursor)
+        if word == "inner":
+            join_type = "inner"
+        elif word == "left":
+            join_type = "left"
+        elif hint is None and join_type is None:
+            hint = word
+        else:
+            cursor.fail('"inner", "left" or "("')
+    if not cursor.take("("):
+        cursor.fail('"(" or "!"')
+
+    items: list[SelectEntry] = []
+    cursor.skip_spaces()
+    if not cursor.take(")"):
+        while True:
+            items.append(parse_select_item(cursor))
+            if cursor.take(")"):
+                break
+            if not cursor.take(","):
+                cursor.fail('"," or ")"')
+    cursor.skip_spaces()
+    if not _item_ends(cursor):
+        cursor.fail('"," or end of input')
+    return EmbedItem(target, tuple(items), alias, hint, join_type)
+
+
+def parse_select_item(cursor: Cursor) -> SelectEntry:
     cursor.skip_spaces()
     if cursor.startswith("..."):
         raise not_implemented("spread of embedded resources (select=...rel(...))")
@@ -237,11 +273,7 @@ def parse_select_item(cursor: Cursor) -> SelectItem:
 
     name = parse_field_name(cursor)
     if cursor.peek() in ("(", "!"):
-        raise not_implemented(
-            f"resource embedding (select={name}(...))",
-            f"Embedding '{name}' through a foreign key is not supported by the local backend yet. "
-            "Select the columns of this table only, or read the related table with a second request.",
-        )
+        return _parse_embed(cursor, alias, name)
     field = Field(name, parse_json_path(cursor))
     cursor.skip_spaces()
 
@@ -255,8 +287,8 @@ def parse_select_item(cursor: Cursor) -> SelectItem:
     return SelectItem(field, alias, cast_name)
 
 
-def parse_select(cursor: Cursor) -> tuple[SelectItem, ...]:
-    items: list[SelectItem] = []
+def parse_select(cursor: Cursor) -> tuple[SelectEntry, ...]:
+    items: list[SelectEntry] = []
     cursor.skip_spaces()
     if cursor.at_end():
         return ()
@@ -303,7 +335,7 @@ def _parse_list_element(cursor: Cursor) -> str:
     return cursor.text[start : cursor.pos]
 
 
-def parse_list(cursor: Cursor) -> tuple[str, ...]:
+def parse_list(cursor: Cursor, *, to_end: bool = True) -> tuple[str, ...]:
     cursor.skip_spaces()
     if not cursor.take("("):
         cursor.fail('"("')
@@ -313,23 +345,63 @@ def parse_list(cursor: Cursor) -> tuple[str, ...]:
     if not cursor.take(")"):
         cursor.fail('"," or ")"')
     cursor.skip_spaces()
-    cursor.expect_end()
+    if to_end:
+        cursor.expect_end()
     return tuple(elements)
 
 
-def parse_operation(cursor: Cursor, field: Field) -> Filter:
-    """Read `[not.]op.value` for `field`."""
+def _read_logic_value(cursor: Cursor) -> str:
+    """Read a value inside `or=(...)`: a quoted string, an array literal `{...}`, or text up to `,` or `)`."""
+    start = cursor.pos
+    if cursor.peek() == '"':
+        try:
+            value = parse_quoted(cursor)
+        except ParseFailure:
+            value = None
+        if value is not None and (cursor.at_end() or cursor.peek() in ",)"):
+            return value
+        cursor.pos = start
+    if cursor.peek() == "{":
+        end = cursor.pos + 1
+        while end < len(cursor.text) and cursor.text[end] not in "{}":
+            end += 1
+        if end < len(cursor.text) and cursor.text[end] == "}":
+            cursor.pos = end + 1
+            return cursor.text[start : cursor.pos]
+    while not cursor.at_end() and cursor.peek() not in ",)":
+        cursor.pos += 1
+    return cursor.text[start : cursor.pos]
+
+
+def _read_is_value(cursor: Cursor, *, in_logic_tree: bool) -> str:
+    if not in_logic_tree:
+        return cursor.rest().lower()
+    # Inside a logic tree the keyword ends where the next condition or the closing parenthesis starts.
+    for keyword in IS_VALUES:
+        if cursor.text[cursor.pos : cursor.pos + len(keyword)].lower() == keyword:
+            cursor.pos += len(keyword)
+            return keyword
+    return ""
+
+
+def parse_operation(cursor: Cursor, field: Field, *, in_logic_tree: bool = False) -> Filter:
+    """Read `[not.]op.value` for `field`.
+
+    A filter parameter's value runs to the end of the text. Inside `or=(...)` and `and=(...)` it ends at the
+    next `,` or `)` unless it is quoted or an array literal, as in PostgREST's logic tree grammar.
+    """
+    read_value = _read_logic_value if in_logic_tree else Cursor.rest
     negated = cursor.take("not.")
     operator_start = cursor.pos
     operator = _read_word(cursor)
 
     if operator == "in" and cursor.peek() == ".":
         cursor.pos += 1
-        return Filter(field, "in", parse_list(cursor), negated)
+        return Filter(field, "in", parse_list(cursor, to_end=not in_logic_tree), negated)
 
     if operator == "is" and cursor.peek() == ".":
         cursor.pos += 1
-        keyword = cursor.rest().lower()
+        keyword = _read_is_value(cursor, in_logic_tree=in_logic_tree)
         if keyword not in IS_VALUES:
             cursor.pos = operator_start + len("is.")
             cursor.fail("isVal: (null, not_null, true, false, unknown)")
@@ -337,14 +409,20 @@ def parse_operation(cursor: Cursor, field: Field) -> Filter:
 
     if operator == "isdistinct" and cursor.peek() == ".":
         cursor.pos += 1
-        return Filter(field, "isdistinct", cursor.rest(), negated)
+        return Filter(field, "isdistinct", read_value(cursor), negated)
 
     if operator in FULL_TEXT_OPERATORS:
-        raise not_implemented(f"full-text search filters ({operator})")
+        config: str | None = None
+        if cursor.take("("):
+            config = parse_type_name(cursor)
+            if not cursor.take(")"):
+                cursor.fail('")"')
+        _expect_delimiter(cursor)
+        return Filter(field, operator, read_value(cursor), negated, config=config)
 
     if operator in SIMPLE_OPERATORS:
         _expect_delimiter(cursor)
-        return Filter(field, operator, cursor.rest(), negated)
+        return Filter(field, operator, read_value(cursor), negated)
 
     if operator in QUANTIFIABLE_OPERATORS:
         quantifier: Quantifier | None = None
@@ -353,7 +431,7 @@ def parse_operation(cursor: Cursor, field: Field) -> Filter:
         elif cursor.take("(all)"):
             quantifier = "all"
         _expect_delimiter(cursor)
-        return Filter(field, operator, cursor.rest(), negated, quantifier)
+        return Filter(field, operator, read_value(cursor), negated, quantifier)
 
     cursor.pos = operator_start
     cursor.fail(f'"not" or operator ({OPERATOR_LIST})')
@@ -365,10 +443,16 @@ def parse_order(cursor: Cursor) -> tuple[OrderTerm, ...]:
         cursor.skip_spaces()
         start = cursor.pos
         name = parse_field_name(cursor)
-        if cursor.peek() == "(":
-            raise not_implemented(f"ordering by an embedded resource (order={name}(...))")
-        cursor.pos = start
-        field = parse_field(cursor)
+        relation: str | None = None
+        if cursor.take("("):
+            # `rel(col)` orders by a column of an embedded to-one resource.
+            relation = name
+            field = parse_field(cursor)
+            if not cursor.take(")"):
+                cursor.fail('"->" or ")"')
+        else:
+            cursor.pos = start
+            field = parse_field(cursor)
 
         direction: OrderDirection | None = None
         nulls: NullsOrder | None = None
@@ -381,7 +465,7 @@ def parse_order(cursor: Cursor) -> tuple[OrderTerm, ...]:
         elif cursor.take(".nullslast"):
             nulls = "nullslast"
         cursor.skip_spaces()
-        terms.append(OrderTerm(field, direction, nulls))
+        terms.append(OrderTerm(field, direction, nulls, relation))
 
         if cursor.take(","):
             continue

@@ -1,4 +1,4 @@
-"""Content negotiation for table requests: the JSON shape that the `Accept` header requests."""
+"""Content negotiation for table requests: the JSON shape or CSV that the `Accept` header requests."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from .errors import not_implemented, unacceptable_media_types
 
 @dataclass(frozen=True)
 class ResponseShape:
-    """A JSON array of rows, or one object for `.single()`, optionally without null-valued keys."""
+    """A JSON array of rows, or one object for `.single()`, optionally without null-valued keys, or CSV."""
 
     singular: bool = False
     strip_nulls: bool = False
+    csv: bool = False
 
     @property
     def content_type(self) -> str:
+        if self.csv:
+            return "text/csv; charset=utf-8"
         if self.singular:
             mime = "application/vnd.pgrst.object+json"
         elif self.strip_nulls:
@@ -27,7 +30,6 @@ class ResponseShape:
 
 # Media types PostgREST produces for tables that the local backend does not, with the feature's name.
 _NOT_IMPLEMENTED = {
-    "text/csv": "CSV responses (Accept: text/csv)",
     "application/geo+json": "GeoJSON responses (Accept: application/geo+json)",
 }
 
@@ -65,6 +67,8 @@ def negotiate(accept: str | None) -> ResponseShape:
             return ResponseShape(strip_nulls=stripped)
         if mime in ("application/vnd.pgrst.object+json", "application/vnd.pgrst.object"):
             return ResponseShape(singular=True, strip_nulls=stripped)
+        if mime == "text/csv":
+            return ResponseShape(csv=True)
         if mime in _NOT_IMPLEMENTED:
             raise not_implemented(_NOT_IMPLEMENTED[mime])
 

@@ -19,6 +19,9 @@ _KNOWN = {
     "count": ("exact", "planned", "estimated"),
     "missing": ("default", "null"),
     "handling": ("strict", "lenient"),
+    # PostgREST's db-tx-end defaults to `commit`, and the Supabase CLI starts PostgREST without setting it.
+    # Hosted projects do not publish the setting, so they are taken to match. With that default `tx=rollback`
+    # is a known preference that is ignored, so the transaction commits and Preference-Applied omits it.
     "tx": ("commit", "rollback"),
 }
 # Accepted with any value. The local backend does not act on them.

@@ -2,33 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import parse_qsl
 
 from . import grammar
-from .errors import invalid_range, not_implemented
-from .query_types import Filter, OrderTerm, SelectItem
+from .errors import invalid_range
+from .logic_tree import parse_logic_parameter
+from .query_types import Condition, OrderTerm, SelectEntry, SelectItem
 
 RESERVED = frozenset({"select", "columns", "on_conflict"})
 # Keys ending in one of these words are modifiers of the top level (`order`) or of an embedding (`rel.order`).
 MODIFIERS = frozenset({"order", "limit", "offset", "and", "or"})
 
 
+@dataclass
+class EmbedModifiers:
+    """Filters, order and paging of one embedded resource, from `rel.col=`, `rel.order=` and so on."""
+
+    conditions: list[Condition] = field(default_factory=list)
+    order: tuple[OrderTerm, ...] = ()
+    limit: int | None = None
+    offset: int | None = None
+
+
 @dataclass(frozen=True)
 class QueryParams:
     # An empty select means every column, as `select=*` does.
-    select: tuple[SelectItem, ...] = ()
-    filters: tuple[Filter, ...] = ()
+    select: tuple[SelectEntry, ...] = ()
+    filters: tuple[Condition, ...] = ()
     order: tuple[OrderTerm, ...] = ()
     limit: int | None = None
     offset: int = 0
     columns: tuple[str, ...] | None = None
     on_conflict: tuple[str, ...] | None = None
+    # Modifiers of embedded resources, by their path of names or aliases, e.g. ("orders", "items").
+    embedded: dict[tuple[str, ...], EmbedModifiers] = field(default_factory=dict)
 
     @property
     def selects_all(self) -> bool:
-        return not self.select or any(item.is_star for item in self.select)
+        return not self.select or any(isinstance(item, SelectItem) and item.is_star for item in self.select)
 
 
 def _parse_int(raw: str) -> int | None:
@@ -38,14 +51,22 @@ def _parse_int(raw: str) -> int | None:
         return None
 
 
-def _reject_embedded_modifier(key: str) -> None:
-    if key.split(".")[-1] in ("and", "or"):
-        raise not_implemented(
-            f"logical operators ({key}=)",
-            "Filters combined with or=(...) or and=(...) are not supported by the local backend yet. "
-            "Use several plain filters, which are combined with AND.",
-        )
-    raise not_implemented(f"modifiers on embedded resources ({key}=)")
+def _embedded_modifier(key: str, value: str, embedded: dict[tuple[str, ...], EmbedModifiers]) -> None:
+    """Store `rel.order=`, `rel.limit=` or `rel.offset=` for the embedded resource its key names."""
+    names = grammar.run_parser(grammar.parse_filter_key, key, "tree path")
+    path = names[0] + (names[1].name,)
+    modifiers = embedded.setdefault(path[:-1], EmbedModifiers())
+    modifier = path[-1]
+    if modifier == "order":
+        modifiers.order = grammar.run_parser(grammar.parse_order, value, "order")
+    elif modifier == "limit":
+        parsed = _parse_int(value)
+        if parsed is not None and parsed < 0:
+            raise invalid_range("Limit should be greater than or equal to zero.")
+        modifiers.limit = parsed if parsed is not None else modifiers.limit
+    else:
+        parsed = _parse_int(value)
+        modifiers.offset = parsed if parsed is not None else modifiers.offset
 
 
 def parse_query_string(query_string: str) -> QueryParams:
@@ -55,13 +76,14 @@ def parse_query_string(query_string: str) -> QueryParams:
     """
     pairs = parse_qsl(query_string, keep_blank_values=True, errors="replace")
 
-    select: tuple[SelectItem, ...] | None = None
+    select: tuple[SelectEntry, ...] | None = None
     columns: tuple[str, ...] | None = None
     on_conflict: tuple[str, ...] | None = None
     order: tuple[OrderTerm, ...] | None = None
     limit: int | None = None
     offset = 0
-    filters: list[Filter] = []
+    filters: list[Condition] = []
+    embedded: dict[tuple[str, ...], EmbedModifiers] = {}
 
     for key, value in pairs:
         if key == "select":
@@ -91,14 +113,22 @@ def parse_query_string(query_string: str) -> QueryParams:
             elif key == "offset":
                 parsed_offset = _parse_int(value)
                 offset = parsed_offset if parsed_offset is not None else offset
+            elif last_word in ("and", "or"):
+                logic_path, tree = parse_logic_parameter(key, value)
+                if logic_path:
+                    embedded.setdefault(logic_path, EmbedModifiers()).conditions.append(tree)
+                else:
+                    filters.append(tree)
             else:
-                _reject_embedded_modifier(key)
+                _embedded_modifier(key, value, embedded)
             continue
 
-        embed_path, field = grammar.run_parser(grammar.parse_filter_key, key, "tree path")
+        embed_path, column = grammar.run_parser(grammar.parse_filter_key, key, "tree path")
+        condition = grammar.run_parser(partial(grammar.parse_operation, field=column), value, "filter")
         if embed_path:
-            raise not_implemented(f"filters on embedded resources ({key}=)")
-        filters.append(grammar.run_parser(partial(grammar.parse_operation, field=field), value, "filter"))
+            embedded.setdefault(embed_path, EmbedModifiers()).conditions.append(condition)
+        else:
+            filters.append(condition)
 
     if limit is not None and limit < 0:
         raise invalid_range("Limit should be greater than or equal to zero.")
@@ -111,4 +141,5 @@ def parse_query_string(query_string: str) -> QueryParams:
         offset=offset,
         columns=columns,
         on_conflict=on_conflict,
+        embedded=embedded,
     )

@@ -10,6 +10,8 @@ OrderDirection = Literal["asc", "desc"]
 NullsOrder = Literal["nullsfirst", "nullslast"]
 IsValue = Literal["null", "not_null", "true", "false", "unknown"]
 Quantifier = Literal["any", "all"]
+JoinType = Literal["inner", "left"]
+LogicOperator = Literal["and", "or"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,49 @@ class Filter:
     value: str | tuple[str, ...]
     negated: bool = False
     quantifier: Quantifier | None = None
+    # The text search configuration of `fts(english).word`, such as `english`.
+    config: str | None = None
+
+
+@dataclass(frozen=True)
+class EmbedItem:
+    """An embedded resource in `select=`: `alias:target!hint!inner(select list)`."""
+
+    target: str
+    select: tuple[SelectEntry, ...] = ()
+    alias: str | None = None
+    hint: str | None = None
+    join_type: JoinType | None = None
+
+    @property
+    def output_name(self) -> str:
+        return self.alias or self.target
+
+
+SelectEntry = SelectItem | EmbedItem
+
+
+@dataclass(frozen=True)
+class LogicTree:
+    """Conditions joined by `and=(...)` or `or=(...)`, possibly negated and nested."""
+
+    operator: LogicOperator
+    conditions: tuple[Condition, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class NullEmbedFilter:
+    """`rel=is.null` or `rel=not.is.null` on an embedded resource, keeping rows with or without a match.
+
+    `relation` is the SQL alias of the embedding's lateral join, which the planner fills in.
+    """
+
+    relation: str
+    negated: bool
+
+
+Condition = Filter | LogicTree | NullEmbedFilter
 
 
 @dataclass(frozen=True)
@@ -68,3 +113,5 @@ class OrderTerm:
     field: Field
     direction: OrderDirection | None = None
     nulls: NullsOrder | None = None
+    # The embedded to-one resource the field belongs to, for `order=rel(col)`.
+    relation: str | None = None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from .counts import plan_count, settle_total
+from .embedding import plan_embeds_with_reload
 from .errors import error_response, invalid_range, singularity_error
 from .media import negotiate
 from .ranges import content_range, read_status
-from .read_query import ReadPlan, build_read_query
+from .read_query import ReadPlan, build_count_query, build_read_query
 from .rest_request import RestRequest, fetch_one
 
 
@@ -22,21 +24,25 @@ async def read_rows(rest: RestRequest, *, head: bool) -> Response:
     table = await rest.find_table()
     shape = negotiate(rest.request.headers.get("accept"))
     params = rest.params
-    # NOTE: count=planned and count=estimated return the exact count, which PostgREST only approximates
-    # from the planner's statistics.
+    max_rows = rest.ctx.config.max_rows
+    counting = plan_count(rest.preferences.count, max_rows)
     plan = ReadPlan(
         table=table,
         params=params,
-        limit=_page_limit(params.limit, rest.ctx.config.max_rows),
-        count=rest.preferences.count is not None,
+        limit=_page_limit(params.limit, max_rows),
+        count=counting.in_query,
         shape=shape,
         with_body=not head,
+        count_limit=counting.limit,
+        embeds=await plan_embeds_with_reload(rest.schema_cache, table, params),
     )
     query = build_read_query(plan)
 
     async with rest.transaction(read_only=True) as conn:
         row = await fetch_one(conn, query)
-    total: int | None = row["total_result_set"]
+        total = await settle_total(
+            conn, rest.preferences.count, row["total_result_set"], build_count_query(plan), max_rows
+        )
     row_count: int = row["page_total"]
 
     if shape.singular and row_count != 1:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .csv_output import body_sql
+from .embedding import EmbedPlan, joins_sql, select_sql
 from .media import ResponseShape
 from .query_params import QueryParams
+from .query_types import Condition, OrderTerm, SelectItem
 from .schema_cache import Table
-from .sql_builder import Snippet, json_body_sql, order_sql, select_list_sql, where_sql
+from .sql_builder import Snippet, order_sql, select_list_sql, where_sql
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,26 @@ class ReadPlan:
     shape: ResponseShape
     # HEAD requests need the counts only.
     with_body: bool = True
+    # Counts stop at this many rows (count=estimated), or count every row when None.
+    count_limit: int | None = None
+    # Embedded resources, and the top-level filters and order rewritten to refer to them.
+    embeds: EmbedPlan | None = None
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        return self.embeds.conditions if self.embeds else self.params.filters
+
+    @property
+    def order(self) -> tuple[OrderTerm, ...]:
+        return self.embeds.order if self.embeds else self.params.order
+
+
+def build_count_query(plan: ReadPlan) -> Snippet:
+    """Build the query whose rows the total counts: the filtered table, without limit and offset."""
+    table = plan.table
+    relation = (table.schema, table.name)
+    joins = plan.embeds.count_joins() if plan.embeds else Snippet()
+    return "SELECT 1 FROM " + Snippet.ident(*relation) + joins + where_sql(relation, plan.conditions, table)
 
 
 def build_read_query(plan: ReadPlan) -> Snippet:
@@ -30,10 +53,17 @@ def build_read_query(plan: ReadPlan) -> Snippet:
     table = plan.table
     relation = (table.schema, table.name)
     params = plan.params
-    filters = where_sql(relation, params.filters, table)
+    filters = where_sql(relation, plan.conditions, table)
 
-    page = "SELECT " + select_list_sql(relation, params.select, table) + " FROM " + Snippet.ident(*relation)
-    page = page + filters + order_sql(relation, params.order, table)
+    if plan.embeds and plan.embeds.nodes:
+        columns = [item for item in params.select if isinstance(item, SelectItem)]
+        selected = select_sql(relation, columns, table, plan.embeds.nodes)
+        source = Snippet.ident(*relation) + joins_sql(plan.embeds.nodes)
+    else:
+        selected = select_list_sql(relation, params.select, table)
+        source = Snippet.ident(*relation)
+    page = "SELECT " + selected + " FROM " + source
+    page = page + filters + order_sql(relation, plan.order, table)
     if plan.limit is not None:
         page = page + " LIMIT " + Snippet.value(plan.limit)
     if params.offset:
@@ -41,13 +71,16 @@ def build_read_query(plan: ReadPlan) -> Snippet:
 
     query = "WITH pgrst_source AS (" + page + ")"
     if plan.count:
-        query = query + ", pgrst_source_count AS (SELECT 1 FROM " + Snippet.ident(*relation) + filters + ")"
+        count_query = build_count_query(plan)
+        if plan.count_limit is not None:
+            count_query = count_query + " LIMIT " + Snippet.value(plan.count_limit)
+        query = query + ", pgrst_source_count AS (" + count_query + ")"
         total = Snippet.raw("(SELECT pg_catalog.count(*) FROM pgrst_source_count)")
     else:
         total = Snippet.raw("NULL::bigint")
 
     if plan.with_body:
-        body = json_body_sql(singular=plan.shape.singular, strip_nulls=plan.shape.strip_nulls)
+        body = body_sql(plan.shape)
     else:
         body = Snippet.raw("NULL::text")
     return (

@@ -15,6 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import Database
+from .relationships import (
+    QualifiedName,
+    Relationship,
+    load_foreign_keys,
+    load_view_columns,
+    relationships_from_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +84,12 @@ class Table:
 class CatalogueSnapshot:
     tables: dict[tuple[str, str], Table]
     roles: frozenset[str]
+    # Relationships for resource embedding, indexed by the table they start from.
+    relationships: dict[QualifiedName, list[Relationship]] = field(default_factory=dict)
+
+    @property
+    def views(self) -> frozenset[QualifiedName]:
+        return frozenset(key for key, table in self.tables.items() if table.kind in ("v", "m"))
 
 
 class SchemaCache:
@@ -120,6 +133,10 @@ class SchemaCache:
         reloaded = (await self.reload()).tables.get((table.schema, table.name)) or table
         return reloaded, next((name for name in names if name not in reloaded.columns), None)
 
+    async def snapshot(self) -> CatalogueSnapshot:
+        """Return the catalogue as cached now, for lookups that span several tables such as embedding."""
+        return await self._current()
+
     async def role_exists(self, role: str) -> bool:
         snapshot = await self._current()
         if role in snapshot.roles:
@@ -141,10 +158,17 @@ class SchemaCache:
                 column_rows = await (await conn.execute(_COLUMNS_SQL, (schemas,))).fetchall()
                 key_rows = await (await conn.execute(_PRIMARY_KEYS_SQL, (schemas,))).fetchall()
                 role_rows = await (await conn.execute(_ROLES_SQL)).fetchall()
+                foreign_key_rows = await load_foreign_keys(conn, schemas)
+                view_column_rows = await load_view_columns(conn, schemas)
 
         tables = _tables_from_rows(column_rows, key_rows)
+        primary_keys = {key: table.primary_key for key, table in tables.items()}
         logger.debug("schema cache loaded: %d tables and views in %s", len(tables), ", ".join(schemas))
-        return CatalogueSnapshot(tables=tables, roles=frozenset(str(row["rolname"]) for row in role_rows))
+        return CatalogueSnapshot(
+            tables=tables,
+            roles=frozenset(str(row["rolname"]) for row in role_rows),
+            relationships=relationships_from_rows(foreign_key_rows, primary_keys, view_column_rows),
+        )
 
 
 def _tables_from_rows(

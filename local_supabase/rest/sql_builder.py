@@ -14,7 +14,16 @@ from typing import Any
 
 from psycopg import sql
 
-from .query_types import Field, Filter, OrderTerm, SelectItem
+from .query_types import (
+    Condition,
+    Field,
+    Filter,
+    LogicTree,
+    NullEmbedFilter,
+    OrderTerm,
+    SelectEntry,
+    SelectItem,
+)
 from .schema_cache import Table
 
 # Operators that compare a column with one operand, by PostgREST's names.
@@ -37,6 +46,13 @@ BINARY_OPERATORS = {
     "nxr": "&<",
     "nxl": "&>",
     "adj": "-|-",
+}
+# Full-text operators and the function that turns their operand into a tsquery.
+FULL_TEXT_FUNCTIONS = {
+    "fts": "to_tsquery",
+    "plfts": "plainto_tsquery",
+    "phfts": "phraseto_tsquery",
+    "wfts": "websearch_to_tsquery",
 }
 IS_KEYWORDS = {"null": "NULL", "not_null": "NOT NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
 # Allowed cast targets: the words of letters, digits, `_` and `$` that the select grammar accepts.
@@ -141,10 +157,12 @@ def select_item_sql(relation: tuple[str, ...], item: SelectItem, table: Table | 
     return expression + " AS " + Snippet.ident(alias) if alias else expression
 
 
-def select_list_sql(relation: tuple[str, ...], items: Sequence[SelectItem], table: Table | None) -> Snippet:
-    if not items:
+def select_list_sql(relation: tuple[str, ...], items: Sequence[SelectEntry], table: Table | None) -> Snippet:
+    """List the plain columns of a select. The embedding module adds the embedded resources."""
+    columns = [item for item in items if isinstance(item, SelectItem)]
+    if not columns:
         return Snippet.ident(*relation) + ".*"
-    return join(", ", (select_item_sql(relation, item, table) for item in items))
+    return join(", ", (select_item_sql(relation, item, table) for item in columns))
 
 
 def filter_sql(relation: tuple[str, ...], condition: Filter, table: Table | None) -> Snippet:
@@ -156,6 +174,12 @@ def filter_sql(relation: tuple[str, ...], condition: Filter, table: Table | None
         expression = column + " IS " + IS_KEYWORDS[condition.value]
     elif operator == "isdistinct":
         expression = column + " IS DISTINCT FROM " + Snippet.value(condition.value)
+    elif operator in FULL_TEXT_FUNCTIONS:
+        assert isinstance(condition.value, str)
+        # The configuration travels as an untyped parameter, which PostgreSQL reads as a regconfig.
+        config = Snippet.value(condition.config) + ", " if condition.config else Snippet()
+        query = FULL_TEXT_FUNCTIONS[operator] + "(" + config + Snippet.value(condition.value) + ")"
+        expression = column + " @@ " + query
     elif operator == "in":
         assert isinstance(condition.value, tuple)
         if condition.value == ("",):
@@ -177,10 +201,26 @@ def filter_sql(relation: tuple[str, ...], condition: Filter, table: Table | None
     return "NOT (" + expression + ")" if condition.negated else expression
 
 
-def where_sql(relation: tuple[str, ...], filters: Sequence[Filter], table: Table | None) -> Snippet:
+def condition_sql(relation: tuple[str, ...], condition: Condition, table: Table | None) -> Snippet:
+    """Render a filter, a logic tree from `or=(...)`/`and=(...)`, or a test on an embedding's join."""
+    if isinstance(condition, LogicTree):
+        joiner = " AND " if condition.operator == "and" else " OR "
+        rendered = (
+            "("
+            + join(joiner, (condition_sql(relation, child, table) for child in condition.conditions))
+            + ")"
+        )
+        return "NOT " + rendered if condition.negated else rendered
+    if isinstance(condition, NullEmbedFilter):
+        test = " IS DISTINCT FROM NULL" if condition.negated else " IS NOT DISTINCT FROM NULL"
+        return Snippet.ident(condition.relation) + test
+    return filter_sql(relation, condition, table)
+
+
+def where_sql(relation: tuple[str, ...], filters: Sequence[Condition], table: Table | None) -> Snippet:
     if not filters:
         return Snippet()
-    return " WHERE " + join(" AND ", (filter_sql(relation, condition, table) for condition in filters))
+    return " WHERE " + join(" AND ", (condition_sql(relation, condition, table) for condition in filters))
 
 
 def order_sql(relation: tuple[str, ...], terms: Sequence[OrderTerm], table: Table | None) -> Snippet:
@@ -188,7 +228,11 @@ def order_sql(relation: tuple[str, ...], terms: Sequence[OrderTerm], table: Tabl
         return Snippet()
     rendered = []
     for term in terms:
-        expression = field_sql(relation, term.field, table)
+        if term.relation is not None:
+            # `order=rel(col)` names a column of a to-one embedding's lateral join, by the join's alias.
+            expression = field_sql((term.relation,), term.field, None)
+        else:
+            expression = field_sql(relation, term.field, table)
         if term.direction:
             expression = expression + f" {term.direction.upper()}"
         if term.nulls:

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
+from .embedding import has_embeds, plan_embeds_with_reload
 from .errors import column_not_found, not_implemented, singularity_error
 from .media import negotiate
 from .payload import parse_payload
@@ -48,7 +49,9 @@ async def write_rows(rest: RestRequest) -> Response:
         if missing is not None:
             raise column_not_found(table.name, missing)
 
-    plan = WritePlan(mutation, table, params, rest.preferences, shape, payload)
+    # Embedded resources shape the returned rows only. The write's own filters stay as they came.
+    embeds = await plan_embeds_with_reload(rest.schema_cache, table, params) if has_embeds(params) else None
+    plan = WritePlan(mutation, table, params, rest.preferences, shape, payload, embeds)
     query = build_write_query(plan)
 
     async with rest.transaction(read_only=False) as conn:

@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .csv_output import body_sql
+from .embedding import EmbedPlan, joins_sql, parent_columns, select_sql
 from .media import ResponseShape
 from .payload import Payload
 from .prefer import Preferences
 from .query_params import QueryParams
+from .query_types import SelectItem
 from .schema_cache import Column, Table
-from .sql_builder import Snippet, join, json_body_sql, order_sql, select_list_sql, where_sql
+from .sql_builder import Snippet, join, order_sql, select_list_sql, where_sql
 
 SOURCE = ("pgrst_source",)
 # Upserts count inserted rows in a transaction-local setting: +1 for every incoming row, -1 for every row
@@ -40,6 +43,8 @@ class WritePlan:
     preferences: Preferences
     shape: ResponseShape
     payload: Payload | None = None
+    # Embedded resources of the returned rows, from `select=*,rel(*)`.
+    embeds: EmbedPlan | None = None
 
     @property
     def relation(self) -> tuple[str, str]:
@@ -79,9 +84,11 @@ def _returned_columns(plan: WritePlan) -> Snippet:
     if plan.returns_representation:
         if plan.params.selects_all:
             return Snippet.ident(*plan.relation) + ".*"
-        names = [item.field.name for item in plan.params.select] + [
-            term.field.name for term in plan.params.order
+        names = [item.field.name for item in plan.params.select if isinstance(item, SelectItem)] + [
+            term.field.name for term in plan.params.order if term.relation is None
         ]
+        if plan.embeds:
+            names += parent_columns(plan.embeds.nodes)
         unique = list(dict.fromkeys(names))
         return join(", ", (Snippet.ident(*plan.relation, name) for name in unique))
     if plan.returns_location:
@@ -232,14 +239,24 @@ def build_write_query(plan: WritePlan) -> Snippet:
     builders = {"insert": _insert_sql, "update": _update_sql, "delete": _delete_sql}
     mutation = builders[plan.mutation](plan)
 
-    if plan.returns_representation:
+    if plan.returns_representation and plan.embeds and plan.embeds.nodes:
+        columns = [item for item in plan.params.select if isinstance(item, SelectItem)]
+        rows = (
+            "SELECT "
+            + select_sql(SOURCE, columns, plan.table, plan.embeds.nodes)
+            + " FROM pgrst_source"
+            + joins_sql(plan.embeds.nodes, SOURCE)
+            + order_sql(SOURCE, plan.embeds.order, plan.table)
+        )
+        body = body_sql(plan.shape)
+    elif plan.returns_representation:
         rows = (
             "SELECT "
             + select_list_sql(SOURCE, plan.params.select, plan.table)
             + " FROM pgrst_source"
             + order_sql(SOURCE, plan.params.order, plan.table)
         )
-        body = json_body_sql(singular=plan.shape.singular, strip_nulls=plan.shape.strip_nulls)
+        body = body_sql(plan.shape)
     else:
         rows = Snippet.raw("SELECT * FROM pgrst_source")
         body = Snippet.raw("NULL::text")

@@ -24,7 +24,9 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+# Module scope, because Playwright's sync API keeps an asyncio event loop running in the main
+# thread while it is open, and tests of other modules that call asyncio.run() would then fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: install it with `apt-get install chromium`")

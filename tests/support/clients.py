@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import psycopg
-from supabase import Client, ClientOptions, create_client
+from supabase import AsyncClient, AsyncClientOptions, Client, ClientOptions, acreate_client, create_client
 from supabase_auth import SyncGoTrueAdminAPI
 
 from tests.support.backend import RunningBackend
@@ -29,6 +29,15 @@ def new_client(backend: RunningBackend, key: str | None = None, access_token: st
         options.headers["Authorization"] = f"Bearer {access_token}"
 
     return create_client(backend.api_url, key if key is not None else backend.anon_key, options=options)
+
+
+async def new_async_client(backend: RunningBackend, key: str | None = None) -> AsyncClient:
+    """Create supabase-py's async client, set up like `new_client`, with the anon key unless given a key."""
+    options = AsyncClientOptions(
+        auto_refresh_token=False, persist_session=False, postgrest_client_retry=False
+    )
+    api_key = key if key is not None else backend.anon_key
+    return await acreate_client(backend.api_url, api_key, options=options)
 
 
 def admin_api(backend: RunningBackend) -> SyncGoTrueAdminAPI:
