@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route
 from .auth.app import build_auth_app
 from .context import ServiceContext
 from .gateway import GatewayMiddleware
+from .inbox import build_inbox_app
 from .rest.app import build_rest_app
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def build_app(ctx: ServiceContext) -> Starlette:
 
     async def root(_request: Request) -> JSONResponse:
         return JSONResponse(
-            {"message": "local Supabase-compatible backend", "services": ["auth/v1", "rest/v1"]}
+            {"message": "local Supabase-compatible backend", "services": ["auth/v1", "rest/v1", "inbox"]}
         )
 
     return Starlette(
@@ -62,8 +63,9 @@ def build_app(ctx: ServiceContext) -> Starlette:
             Route("/", root),
             Mount("/auth/v1", app=build_auth_app(ctx)),
             Mount("/rest/v1", app=build_rest_app(ctx)),
+            Mount("/inbox", app=build_inbox_app(ctx)),
         ],
-        middleware=[Middleware(GatewayMiddleware, keys=ctx.keys)],
+        middleware=[Middleware(GatewayMiddleware, keys=ctx.keys, max_url_length=ctx.config.max_url_length)],
         lifespan=lifespan,
     )
 

@@ -10,9 +10,17 @@ from .errors import AuthError
 from .service import auth_service
 from .sessions import end_sessions
 from .user_json import user_json
+from .user_update import update_current_user
 from .users import find_identities
 
 LOGOUT_SCOPES = frozenset({"global", "local", "others"})
+
+
+async def user_resource(request: Request) -> JSONResponse:
+    """Route /user by method, so one route lists both methods in a 405's Allow header."""
+    if request.method == "PUT":
+        return await update_current_user(request)
+    return await get_user(request)
 
 
 async def get_user(request: Request) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import uuid
@@ -38,7 +39,11 @@ from .users import (
     insert_email_identity,
     insert_user,
     list_users,
+    merge_metadata,
+    other_user_has_email,
+    set_identity_email,
     soft_delete_user,
+    update_user,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,6 +61,8 @@ async def users_collection(request: Request) -> JSONResponse:
 async def user_resource(request: Request) -> JSONResponse:
     if request.method == "DELETE":
         return await delete_user_by_id(request)
+    if request.method == "PUT":
+        return await update_user_by_id(request)
     return await get_user_by_id(request)
 
 
@@ -261,3 +268,71 @@ async def delete_user_by_id(request: Request) -> JSONResponse:
 
     logger.info("admin %s user %s", "soft-deleted" if soft else "deleted", user_id)
     return JSONResponse({})
+
+
+async def update_user_by_id(request: Request) -> JSONResponse:
+    """Apply the attributes of PUT /admin/users/{id}. Absent attributes keep their values."""
+    service = auth_service(request)
+    async with service.ctx.db.connection() as conn:
+        await require_admin(request, service, conn)
+        user_id = _user_id_param(request)
+        body = await read_json_object(request)
+        user = await find_user_by_id(conn, user_id)
+        if user is None:
+            raise AuthError(404, "user_not_found", "User not found")
+        if string_field(body, "phone"):
+            raise AuthError(400, "validation_failed", "The local auth service does not support phone users")
+
+        changes = await _admin_changes(conn, user, body)
+        async with conn.transaction():
+            user = await update_user(conn, user_id, changes)
+            if "email" in changes:
+                await set_identity_email(conn, user_id, changes["email"])
+            if "encrypted_password" in changes:
+                # GoTrue signs the user out everywhere when an admin sets the password.
+                await conn.execute("delete from auth.sessions where user_id = %s", (user_id,))
+        identities = await find_identities(conn, [user_id])
+
+    logger.info("admin updated user %s: %s", user_id, ", ".join(sorted(changes)) or "nothing")
+    return JSONResponse(user_json(user, identities[user_id]))
+
+
+async def _admin_changes(conn: Any, user: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    now = dt.datetime.now(dt.UTC)
+
+    email = string_field(body, "email")
+    if email:
+        email = validate_email(email)
+        if await other_user_has_email(conn, email, user["id"]):
+            raise AuthError(422, "email_exists", "A user with this email address has already been registered")
+        changes["email"] = email
+
+    password = optional_string_field(body, "password")
+    if password is not None:
+        if len(password.encode()) > MAX_PASSWORD_BYTES:
+            raise AuthError(
+                400, "validation_failed", f"Password cannot be longer than {MAX_PASSWORD_BYTES} characters"
+            )
+        changes["encrypted_password"] = await hash_password(password)
+
+    # As in GoTrue, email_confirm only ever confirms, so false leaves a confirmed address confirmed.
+    if bool_field(body, "email_confirm") and user["email_confirmed_at"] is None:
+        changes["email_confirmed_at"] = now
+
+    user_metadata = object_field(body, "user_metadata")
+    if user_metadata is not None:
+        changes["raw_user_meta_data"] = merge_metadata(user["raw_user_meta_data"], user_metadata)
+    app_metadata = object_field(body, "app_metadata")
+    if app_metadata is not None:
+        changes["raw_app_meta_data"] = merge_metadata(user["raw_app_meta_data"], app_metadata)
+
+    role = string_field(body, "role")
+    if role:
+        changes["role"] = role
+
+    ban_duration = string_field(body, "ban_duration")
+    if ban_duration:
+        seconds = _ban_seconds(ban_duration)
+        changes["banned_until"] = None if seconds is None else now + dt.timedelta(seconds=seconds)
+    return changes

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..context import ServiceContext
-from . import account, admin, grants, signup
+from . import account, admin, admin_links, grants, invite, oauth, otp, signup, verify
 from .errors import (
     AuthError,
     OAuthError,
@@ -50,16 +50,23 @@ async def handle_http_exception(request: Request, exc: Exception) -> JSONRespons
 
 
 def build_auth_app(ctx: ServiceContext, settings: AuthSettings | None = None) -> Starlette:
-    """Build the auth app; `settings` defaults to the LOCAL_SUPABASE_* environment variables."""
+    """Build the auth app; `settings` defaults to the backend configuration's auth fields."""
     app = Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/token", grants.token, methods=["POST"]),
             Route("/signup", signup.signup, methods=["POST"]),
-            Route("/user", account.get_user, methods=["GET"]),
+            Route("/user", account.user_resource, methods=["GET", "PUT"]),
+            Route("/otp", otp.otp, methods=["POST"]),
+            Route("/recover", otp.recover, methods=["POST"]),
+            Route("/verify", verify.verify, methods=["GET", "POST"]),
+            Route("/authorize", oauth.authorize, methods=["GET"]),
+            Route("/callback", oauth.callback, methods=["GET"]),
+            Route("/invite", invite.invite, methods=["POST"]),
+            Route("/admin/generate_link", admin_links.generate_link, methods=["POST"]),
             Route("/logout", account.logout, methods=["POST"]),
             Route("/admin/users", admin.users_collection, methods=["GET", "POST"]),
-            Route("/admin/users/{user_id}", admin.user_resource, methods=["GET", "DELETE"]),
+            Route("/admin/users/{user_id}", admin.user_resource, methods=["GET", "PUT", "DELETE"]),
         ],
         middleware=[Middleware(UnexpectedErrorMiddleware)],
         exception_handlers={
@@ -68,5 +75,5 @@ def build_auth_app(ctx: ServiceContext, settings: AuthSettings | None = None) ->
             HTTPException: handle_http_exception,
         },
     )
-    app.state.auth_service = AuthService(ctx=ctx, settings=settings or AuthSettings())
+    app.state.auth_service = AuthService(ctx=ctx, settings=settings or AuthSettings.from_config(ctx.config))
     return app

@@ -12,6 +12,7 @@ from .client_info import client_info
 from .errors import AuthError, OAuthError
 from .params import read_json_object, string_field
 from .passwords import password_matches, weak_password_reasons
+from .pkce_grant import pkce_grant
 from .service import AuthService, auth_service
 from .sessions import rotate_refresh_token, start_session
 from .users import find_identities, find_user_by_email, is_banned, record_sign_in
@@ -19,7 +20,7 @@ from .users import find_identities, find_user_by_email, is_banned, record_sign_i
 logger = logging.getLogger(__name__)
 
 # Grants GoTrue offers that the local auth service does not implement yet.
-UNSUPPORTED_GRANTS = frozenset({"pkce", "id_token", "web3"})
+UNSUPPORTED_GRANTS = frozenset({"id_token", "web3"})
 
 
 def invalid_credentials() -> AuthError:
@@ -35,6 +36,8 @@ async def token(request: Request) -> JSONResponse:
         return await password_grant(request, service)
     if grant_type == "refresh_token":
         return await refresh_token_grant(request, service)
+    if grant_type == "pkce":
+        return await pkce_grant(request, service)
     if grant_type in UNSUPPORTED_GRANTS:
         raise AuthError(
             400, "validation_failed", f"grant_type={grant_type} is not supported by the local auth service"
@@ -56,6 +59,7 @@ async def password_grant(request: Request, service: AuthService) -> JSONResponse
         raise AuthError(422, "phone_provider_disabled", "Phone logins are disabled")
     if not email:
         raise AuthError(400, "validation_failed", "missing email or phone")
+    service.limits.check_sign_in(client_info(request).ip)
 
     async with service.ctx.db.connection() as conn:
         user = await find_user_by_email(conn, email)

@@ -1,12 +1,13 @@
-"""The state every auth endpoint uses: the backend's shared context and the auth settings."""
+"""The state every auth endpoint uses: the backend's shared context, the auth settings and rate limits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
 from ..context import ServiceContext
+from .rate_limits import AuthRateLimits
 from .settings import AuthSettings
 
 
@@ -14,6 +15,13 @@ from .settings import AuthSettings
 class AuthService:
     ctx: ServiceContext
     settings: AuthSettings
+    limits: AuthRateLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        limits = AuthRateLimits(
+            self.settings.emails_per_address_per_hour, self.settings.sign_ins_per_ip_per_5_minutes
+        )
+        object.__setattr__(self, "limits", limits)
 
     @property
     def issuer(self) -> str:

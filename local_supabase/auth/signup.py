@@ -13,10 +13,12 @@ from starlette.responses import JSONResponse
 
 from .access_tokens import session_response
 from .client_info import client_info
+from .emails import send_verification_email
 from .errors import AuthError
 from .params import object_field, read_json_object, string_field, validate_email
 from .passwords import check_password_strength, hash_password
 from .pkce import validate_pkce_params
+from .redirects import redirect_target
 from .service import AuthService, auth_service
 from .sessions import start_session
 from .user_json import format_timestamp, user_json
@@ -58,20 +60,34 @@ async def signup(request: Request) -> JSONResponse:
         raise AuthError(
             400, "validation_failed", "Only an email address or phone number should be provided on signup."
         )
-    validate_pkce_params(string_field(body, "code_challenge_method"), string_field(body, "code_challenge"))
+    challenge = string_field(body, "code_challenge")
+    method = string_field(body, "code_challenge_method")
+    validate_pkce_params(method, challenge)
     if phone:
         raise AuthError(400, "phone_provider_disabled", "Phone signups are disabled")
     email = validate_email(email)
+    service.limits.check_sign_in(client_info(request).ip)
+    # Where the confirmation email's link leads and the PKCE challenge it completes.
+    email_options = {
+        "redirect_to": redirect_target(request.query_params.get("redirect_to"), service.settings),
+        "code_challenge": challenge,
+        "code_challenge_method": method,
+    }
 
     async with service.ctx.db.connection() as conn:
         existing = await find_user_by_email(conn, email)
         if existing is not None:
-            return await _repeated_signup(conn, service, existing, email, data)
-        return await _new_signup(request, conn, service, email, password, data)
+            return await _repeated_signup(conn, service, existing, email, data, email_options)
+        return await _new_signup(request, conn, service, email, password, data, email_options)
 
 
 async def _repeated_signup(
-    conn: Connection, service: AuthService, existing: dict[str, Any], email: str, data: dict[str, Any]
+    conn: Connection,
+    service: AuthService,
+    existing: dict[str, Any],
+    email: str,
+    data: dict[str, Any],
+    email_options: dict[str, str],
 ) -> JSONResponse:
     # NOTE: with autoconfirm on, GoTrue confirms an existing unconfirmed user and returns a session
     # without checking the password. This service rejects that case as an existing user instead.
@@ -82,16 +98,28 @@ async def _repeated_signup(
         # GoTrue returns a made-up user, so sign-up does not reveal which addresses have accounts.
         return JSONResponse(_obfuscated_user(email, data))
 
-    # TODO: send the confirmation email again once the local inbox exists.
-    user = await mark_confirmation_sent(conn, existing["id"])
+    service.limits.check_email(email)
+    async with conn.transaction():
+        await send_verification_email(
+            conn, service, user_id=existing["id"], kind="signup", address=email, **email_options
+        )
+        user = await mark_confirmation_sent(conn, existing["id"])
     identities = await find_identities(conn, [user["id"]])
     return JSONResponse(user_json(user, identities[user["id"]]))
 
 
 async def _new_signup(
-    request: Request, conn: Connection, service: AuthService, email: str, password: str, data: dict[str, Any]
+    request: Request,
+    conn: Connection,
+    service: AuthService,
+    email: str,
+    password: str,
+    data: dict[str, Any],
+    email_options: dict[str, str],
 ) -> JSONResponse:
     autoconfirm = service.settings.autoconfirm
+    if not autoconfirm:
+        service.limits.check_email(email)
     new_user = NewUser(
         email=email,
         password_hash=await hash_password(password),
@@ -107,6 +135,11 @@ async def _new_signup(
             if autoconfirm:
                 session, refresh_token = await start_session(conn, user["id"], client_info(request))
                 user = await record_sign_in(conn, user["id"])
+            else:
+                await send_verification_email(
+                    conn, service, user_id=user["id"], kind="signup", address=email, **email_options
+                )
+                user = await mark_confirmation_sent(conn, user["id"])
     except psycopg.errors.UniqueViolation:
         # Another sign-up with the same address committed first.
         raise user_already_exists() from None
@@ -115,7 +148,6 @@ async def _new_signup(
     if autoconfirm:
         return JSONResponse(session_response(service, user, identities[user["id"]], session, refresh_token))
 
-    # TODO: send the confirmation email once the local inbox exists.
     logger.info("signed up user %s, whose email address awaits confirmation", user["id"])
     return JSONResponse(user_json(user, identities[user["id"]]))
 

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.types.json import Jsonb
+
+from .errors import AuthError
 
 Connection = psycopg.AsyncConnection[dict[str, Any]]
 Row = dict[str, Any]
@@ -222,3 +225,117 @@ async def soft_delete_user(conn: Connection, user_id: uuid.UUID) -> None:
 def is_banned(user: Mapping[str, Any]) -> bool:
     banned_until = user.get("banned_until")
     return banned_until is not None and banned_until > dt.datetime.now(dt.UTC)
+
+
+async def insert_identity(
+    conn: Connection, user_id: uuid.UUID, provider: str, provider_id: str, identity_data: Mapping[str, Any]
+) -> Row:
+    cursor = await conn.execute(
+        """
+        insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at)
+        values (%s, %s, %s, %s, now())
+        returning *
+        """,
+        (provider_id, user_id, Jsonb(dict(identity_data)), provider),
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    return row
+
+
+# Columns of auth.users that `update_user` may set; the names are fixed here, never taken from a request.
+UPDATABLE_COLUMNS = frozenset(
+    {
+        "email",
+        "encrypted_password",
+        "email_confirmed_at",
+        "invited_at",
+        "email_change",
+        "email_change_sent_at",
+        "banned_until",
+        "role",
+        "raw_app_meta_data",
+        "raw_user_meta_data",
+    }
+)
+
+
+async def update_user(conn: Connection, user_id: uuid.UUID, values: Mapping[str, Any]) -> Row:
+    """Set the given columns and updated_at, returning the new row. Values are bound as parameters."""
+    unknown = set(values) - UPDATABLE_COLUMNS
+    if unknown:
+        raise ValueError(f"update_user cannot set {sorted(unknown)}")
+
+    assignments: list[sql.Composable] = [sql.SQL("updated_at = now()")]
+    params: list[Any] = []
+    for column, value in values.items():
+        assignments.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+        params.append(Jsonb(value) if isinstance(value, dict) else value)
+    query = sql.SQL("update auth.users set {} where id = %s returning *").format(
+        sql.SQL(", ").join(assignments)
+    )
+
+    cursor = await conn.execute(query, [*params, user_id])
+    row = await cursor.fetchone()
+    assert row is not None
+    return row
+
+
+def merge_metadata(current: Any, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge `changes` into a metadata object as GoTrue does: a key set to null is removed."""
+    merged = dict(current) if isinstance(current, Mapping) else {}
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+async def confirm_email(conn: Connection, user_id: uuid.UUID) -> Row:
+    """Confirm the user's address once and mark it verified in user_metadata and the email identity."""
+    await conn.execute(
+        """
+        update auth.identities
+        set identity_data = identity_data || '{"email_verified": true}', updated_at = now()
+        where user_id = %s and provider = 'email'
+        """,
+        (user_id,),
+    )
+    cursor = await conn.execute(
+        """
+        update auth.users
+        set email_confirmed_at = coalesce(email_confirmed_at, now()),
+            raw_user_meta_data = coalesce(raw_user_meta_data, '{}') || '{"email_verified": true}',
+            updated_at = now()
+        where id = %s
+        returning *
+        """,
+        (user_id,),
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    return row
+
+
+async def set_identity_email(conn: Connection, user_id: uuid.UUID, email: str) -> None:
+    await conn.execute(
+        """
+        update auth.identities
+        set identity_data = identity_data || jsonb_build_object('email', %s::text), updated_at = now()
+        where user_id = %s and provider = 'email'
+        """,
+        (email, user_id),
+    )
+
+
+async def other_user_has_email(conn: Connection, email: str, user_id: uuid.UUID) -> bool:
+    cursor = await conn.execute(
+        "select 1 from auth.users where lower(email) = lower(%s) and id <> %s and not is_sso_user",
+        (email, user_id),
+    )
+    return await cursor.fetchone() is not None
+
+
+def email_exists() -> AuthError:
+    return AuthError(422, "email_exists", "A user with this email address has already been registered")

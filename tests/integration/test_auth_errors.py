@@ -127,4 +127,4 @@ def test_admin_user_unsupported_method_lists_allowed(backend: RunningBackend) ->
     )
 
     assert response.status_code == 405
-    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "DELETE"}
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "PUT", "DELETE"}
