@@ -52,6 +52,7 @@ class PageSpec:
 PAGES = {
     "sign_in": PageSpec("app_pages/sign_in.py", "Sign in", ":material/login:"),
     "orders": PageSpec("app_pages/orders.py", "Orders", ":material/receipt_long:"),
+    "tables": PageSpec("app_pages/tables.py", "Tables", ":material/table_view:"),
     "no_team": PageSpec("app_pages/no_team.py", "No team", ":material/group_off:"),
     "setup": PageSpec("app_pages/setup.py", "Set-up", ":material/settings:"),
 }
@@ -170,7 +171,7 @@ def run_signed_in() -> None:
     if not teams:
         run_single_page("no_team")
     else:
-        run_pages(["orders"])
+        run_pages(["orders", "tables"])
 
 
 connect()

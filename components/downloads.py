@@ -17,8 +17,8 @@ import httpx
 from postgrest.exceptions import APIError
 
 from components.errors import UserFacingError, data_error_message
-from components.excel import ExcelBuildError
-from components.orders import ExportIncompleteError
+from components.export.model import ExportError
+from components.keyset import ExportIncompleteError
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,31 @@ class DownloadStatus:
     error: str | None = None
 
 
+# The failures a download build turns into a message for the page. Anything else is a bug and propagates.
+DOWNLOAD_ERRORS = (
+    ExportError,
+    ExportIncompleteError,
+    UserFacingError,
+    APIError,
+    httpx.HTTPError,
+)
+
+
+def download_error_message(exc: BaseException, backend_url: str, what: str) -> str:
+    """Return why building the download `what` (such as "Excel file") failed, in plain words, and log it."""
+    if isinstance(exc, ExportError):
+        return str(exc)
+    if isinstance(exc, ExportIncompleteError):
+        logger.warning("%s export incomplete: %s", what, exc)
+        return f"The {what} was not built because rows changed while it was read ({exc}). Try again."
+    if isinstance(exc, UserFacingError):
+        return f"The {what} was not built: {exc}"
+    logger.warning("%s export failed: %s", what, type(exc).__name__)
+    if isinstance(exc, (APIError, httpx.HTTPError)):
+        return f"The {what} was not built. {data_error_message(exc, backend_url)}"
+    return f"The {what} was not built: {type(exc).__name__}."
+
+
 def guarded_download(
     build: Callable[[], bytes], status: DownloadStatus, backend_url: str, what: str
 ) -> Callable[[], bytes]:
@@ -38,21 +63,8 @@ def guarded_download(
     def run() -> bytes:
         try:
             data = build()
-        except ExcelBuildError as exc:
-            status.error = str(exc)
-            raise
-        except ExportIncompleteError as exc:
-            status.error = (
-                f"The {what} was not built because orders changed while it was read ({exc}). Try again."
-            )
-            logger.warning("%s export incomplete: %s", what, exc)
-            raise
-        except UserFacingError as exc:
-            status.error = f"The {what} was not built: {exc}"
-            raise
-        except (APIError, httpx.HTTPError) as exc:
-            status.error = f"The {what} was not built. {data_error_message(exc, backend_url)}"
-            logger.warning("%s export failed: %s", what, type(exc).__name__)
+        except DOWNLOAD_ERRORS as exc:
+            status.error = download_error_message(exc, backend_url, what)
             raise
 
         status.error = None

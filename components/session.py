@@ -1,7 +1,7 @@
 """The keys this app owns in st.session_state, initialised and cleared in one place.
 
 App-wide keys are listed in APP_KEY_DEFAULTS. Page-local keys start with the page's name
-(`orders_`, `sign_in_`, `setup_`) and the sidebar's keys with `sidebar_`, so sign-out can clear
+(`orders_`, `tables_`, `sign_in_`, `setup_`) and the sidebar's keys with `sidebar_`, so sign-out can clear
 them without touching keys it does not own.
 """
 
@@ -25,7 +25,7 @@ APP_KEY_DEFAULTS: dict[str, Any] = {
     TEAMS: None,
     BACKEND_TARGET: None,
 }
-PAGE_KEY_PREFIXES = ("orders_", "sign_in_", "sidebar_", "setup_")
+PAGE_KEY_PREFIXES = ("orders_", "tables_", "sign_in_", "sidebar_", "setup_")
 
 # A message for the sign-in page to show once, such as why the user was signed out.
 SIGN_IN_NOTICE = "sign_in_notice"

@@ -4,8 +4,21 @@ import pandas as pd
 import pytest
 
 from components.downloads import DownloadStatus, guarded_download, safe_file_stem
-from components.excel import ExcelBuildError
-from components.orders import EXPORT_COLUMNS, PAGE_COLUMNS, PAGE_SIZE, OrdersPage, orders_frame
+from components.export.model import ExportError
+from components.orders import orders_frame
+
+EXPORT_COLUMNS = [
+    "order_no",
+    "ordered_on",
+    "customer_email",
+    "amount",
+    "status",
+    "note",
+    "created_at",
+    "updated_at",
+    "id",
+]
+PAGE_COLUMNS = ["order_no", "ordered_on", "customer_email", "amount", "status", "note", "id"]
 
 ROW = {
     "order_no": "GLX-000001",
@@ -42,12 +55,6 @@ def test_orders_frame_empty_keeps_columns():
     assert frame.empty
 
 
-def test_orders_page_count_rounds_up():
-    assert OrdersPage(rows=pd.DataFrame(), total=2500, page=0).page_count == 2500 // PAGE_SIZE
-    assert OrdersPage(rows=pd.DataFrame(), total=2501, page=0).page_count == 2500 // PAGE_SIZE + 1
-    assert OrdersPage(rows=pd.DataFrame(), total=0, page=0).page_count == 1
-
-
 def test_safe_file_stem_keeps_letters_and_digits():
     assert safe_file_stem("Acme Corp. (EU)") == "acme-corp-eu"
     assert safe_file_stem("***") == "team"
@@ -57,11 +64,11 @@ def test_guarded_download_stores_plain_message_on_failure():
     status = DownloadStatus()
 
     def failing_build() -> bytes:
-        raise ExcelBuildError("The Excel file could not be built: disk full.")
+        raise ExportError("The Excel file could not be built: disk full.")
 
     download = guarded_download(failing_build, status, "http://127.0.0.1:1", "Excel file")
 
-    with pytest.raises(ExcelBuildError):
+    with pytest.raises(ExportError):
         download()
     assert status.error == "The Excel file could not be built: disk full."
 
