@@ -55,6 +55,7 @@ class Database:
         headers: Mapping[str, str] | None = None,
         schema: str = "public",
         read_only: bool = False,
+        timezone: str | None = None,
     ) -> AsyncIterator[psycopg.AsyncConnection[DictRow]]:
         """Yield a connection inside one transaction running as `role` with `claims` set.
 
@@ -91,4 +92,7 @@ class Database:
                         headers_json,
                     ),
                 )
+                if timezone:
+                    # Timestamps are rendered in the session time zone, as with PostgREST's Prefer: timezone.
+                    await conn.execute("select set_config('timezone', %s, true)", (timezone,))
                 yield conn

@@ -96,6 +96,15 @@ def invalid_preferences(preferences: list[str]) -> ApiError:
     )
 
 
+def max_affected_exceeded(affected: int) -> ApiError:
+    return ApiError(
+        400,
+        "PGRST124",
+        "Query result exceeds max-affected preference constraint",
+        details=f"The query affects {affected} rows",
+    )
+
+
 def aggregates_not_allowed() -> ApiError:
     # Hosted Supabase runs PostgREST with aggregate functions disabled, so they are rejected the same way.
     return ApiError(400, "PGRST123", "Use of aggregate functions is not allowed")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal, cast
 
 from .errors import invalid_preferences
@@ -24,8 +26,12 @@ _KNOWN = {
     # is a known preference that is ignored, so the transaction commits and Preference-Applied omits it.
     "tx": ("commit", "rollback"),
 }
-# Accepted with any value. The local backend does not act on them.
-_FREE_VALUED = ("timezone", "max-affected")
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    # The IANA names, which PostgreSQL's pg_timezone_names also lists.
+    return frozenset(zoneinfo.available_timezones())
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,15 @@ class Preferences:
     count: CountMethod | None = None
     missing: Missing | None = None
     handling: Handling | None = None
+    # The most rows a PATCH or DELETE may change; enforced only with handling=strict, as in PostgREST.
+    max_affected: int | None = None
+    # The session time zone for the transaction, so timestamps come back in that zone.
+    timezone: str | None = None
     invalid: tuple[str, ...] = ()
+
+    @property
+    def enforces_max_affected(self) -> bool:
+        return self.handling == "strict" and self.max_affected is not None
 
     def applied(self, *, include_resolution: bool, include_missing: bool, include_return: bool) -> str | None:
         """Build the `Preference-Applied` value for the preferences this request honoured."""
@@ -50,6 +64,10 @@ class Preferences:
             values.append(f"count={self.count}")
         if self.handling:
             values.append(f"handling={self.handling}")
+        if self.timezone:
+            values.append(f"timezone={self.timezone}")
+        if self.enforces_max_affected:
+            values.append(f"max-affected={self.max_affected}")
         return ", ".join(values) or None
 
 
@@ -68,7 +86,11 @@ def parse_prefer(header_values: list[str]) -> Preferences:
             name, _, value = token.partition("=")
             if name in _KNOWN and value in _KNOWN[name]:
                 chosen.setdefault(name, value)
-            elif name not in _FREE_VALUED:
+            elif name == "max-affected" and value.isdigit():
+                chosen.setdefault(name, value)
+            elif name == "timezone" and value in _time_zones():
+                chosen.setdefault(name, value)
+            else:
                 invalid.append(token)
 
     preferences = Preferences(
@@ -78,6 +100,8 @@ def parse_prefer(header_values: list[str]) -> Preferences:
         count=cast("CountMethod | None", chosen.get("count")),
         missing=cast("Missing | None", chosen.get("missing")),
         handling=cast("Handling | None", chosen.get("handling")),
+        max_affected=int(chosen["max-affected"]) if "max-affected" in chosen else None,
+        timezone=chosen.get("timezone"),
         invalid=tuple(invalid),
     )
     if preferences.handling == "strict" and invalid:

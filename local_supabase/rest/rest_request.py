@@ -51,6 +51,7 @@ class RestRequest:
             headers=dict(self.request.headers),
             schema=self.schema,
             read_only=read_only,
+            timezone=self.preferences.timezone,
         ) as conn:
             yield conn
 

@@ -93,6 +93,7 @@ async def call_function(
         headers=dict(request.headers),
         schema=schema,
         read_only=read_only,
+        timezone=preferences.timezone,
     ) as conn:
         row = await fetch_one(conn, build_call_query(plan))
         row_count: int = row["page_total"]

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from .embedding import has_embeds, plan_embeds_with_reload
-from .errors import column_not_found, not_implemented, singularity_error
+from .errors import column_not_found, max_affected_exceeded, not_implemented, singularity_error
 from .media import negotiate
 from .payload import parse_payload
 from .ranges import content_range
@@ -60,6 +60,10 @@ async def write_rows(rest: RestRequest) -> Response:
         if shape.singular and row_count != 1:
             # Raising inside the transaction rolls the write back.
             raise singularity_error(row_count)
+        preferences = rest.preferences
+        limited = mutation != "insert" and preferences.enforces_max_affected
+        if limited and row_count > (preferences.max_affected or 0):
+            raise max_affected_exceeded(row_count)
 
     total = row_count if rest.preferences.count is not None else None
     if mutation == "update":
