@@ -8,6 +8,7 @@ from postgrest.exceptions import APIError
 
 from components.auth import backend_url, ensure_fresh_session
 from components.dashboard_config import DashboardConfigError, load_dashboard_config
+from components.display import row_count_label
 from components.downloads import safe_file_stem
 from components.errors import data_error_message
 from components.export_panel import export_buttons, team_workbook_button
@@ -118,7 +119,7 @@ except (APIError, httpx.HTTPError) as exc:
     st.button("Try again", key="orders_retry", icon=":material/refresh:")
     st.stop()
 
-st.markdown(f"{result.total:,} rows")
+st.markdown(row_count_label(result.total))
 frame = orders_frame(result.rows, list(view.select_columns))
 st.dataframe(
     # Blank reads better than the "None" Streamlit draws for missing text.

@@ -1,12 +1,12 @@
 """Tables page: each table dashboard.toml lists (or every readable one), fifty rows a page, with downloads."""
 
 import httpx
-import pandas as pd
 import streamlit as st
 from postgrest.exceptions import APIError
 
 from components.auth import backend_url
 from components.dashboard_config import DashboardConfigError, load_dashboard_config
+from components.display import display_frame, row_count_label
 from components.downloads import safe_file_stem
 from components.errors import data_error_message
 from components.export_panel import export_buttons
@@ -67,10 +67,11 @@ except (APIError, httpx.HTTPError) as exc:
     st.button("Try again", key="tables_retry", icon=":material/refresh:")
     st.stop()
 
-st.markdown(f"{result.total:,} rows")
-st.dataframe(pd.DataFrame.from_records(result.rows, columns=list(view.select_columns)), hide_index=True)
+timezone = viewer_timezone(st.context.timezone)
+st.markdown(row_count_label(result.total))
+st.dataframe(display_frame(result.rows, layout.specs, timezone), hide_index=True)
 pager(result, PAGE, "tables")
 
 export = ViewExport(view=view, specs=layout.specs, sheet_name=layout.config.label)
 file_stem = f"{safe_file_stem(layout.config.label)}-{safe_file_stem(team.name)}"
-export_buttons(client, export, viewer_timezone(st.context.timezone), file_stem, "tables", result.total)
+export_buttons(client, export, timezone, file_stem, "tables", result.total)

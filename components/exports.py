@@ -22,6 +22,7 @@ from postgrest.exceptions import APIError
 from supabase import Client
 
 from components.dashboard_config import DashboardConfig
+from components.display import row_count_label
 from components.export.csv_writer import write_csv
 from components.export.model import ColumnSpec, ExportStats, SheetSpec
 from components.export.xlsx import write_workbook
@@ -163,7 +164,7 @@ def team_workbook_exports(
             continue
 
         exports.append(ViewExport(view=view, specs=layout.specs, sheet_name=label))
-        notes.append((label, f"{rows:,} rows when the export started"))
+        notes.append((label, f"{row_count_label(rows)} when the export started"))
     return exports, notes
 
 
