@@ -14,3 +14,10 @@ def json_rows(data: Sequence[Any]) -> list[dict[str, Any]]:
             raise TypeError(f"expected a JSON object per row, got {type(row).__name__}")
         rows.append(row)
     return rows
+
+
+def rpc_rows(data: object) -> list[dict[str, Any]]:
+    """Return the rows of a set-returning function called with rpc, checking that it returned a list."""
+    if not isinstance(data, list):
+        raise TypeError(f"expected a JSON array of rows, got {type(data).__name__}")
+    return json_rows(data)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from supabase import Client
 
-from components.rest import json_rows
+from components.rest import rpc_rows
 
 logger = logging.getLogger(__name__)
 
@@ -21,33 +21,15 @@ class Team:
     role: str
 
 
-def list_teams(client: Client, user_id: str) -> list[Team]:
-    """Return the user's teams sorted by name.
+def list_teams(client: Client) -> list[Team]:
+    """Return the signed-in user's teams with their roles, sorted by name.
 
-    Two plain queries instead of one embedded select (`account_groups(name)`), so this works
-    on a REST layer without resource embedding.
+    Reads public.my_teams(), a security-invoker function, so the rows are what RLS lets the
+    user see. The app calls it on every run, so a role changed by an admin applies at the
+    user's next click.
     """
-    memberships = json_rows(
-        client.table("memberships").select("team_id, role").eq("user_id", user_id).execute().data
-    )
-    if not memberships:
-        return []
-
-    roles: dict[str, str] = {str(row["team_id"]): str(row["role"]) for row in memberships}
-    groups = json_rows(
-        client.table("account_groups").select("id, name").in_("id", sorted(roles)).execute().data
-    )
-    names: dict[str, str] = {str(row["id"]): str(row["name"]) for row in groups}
-
-    missing = sorted(set(roles) - set(names))
-    if missing:
-        # A membership whose team row the user cannot read is a policy gap, not a team to show.
-        logger.warning("user %s has memberships in unreadable teams: %s", user_id, ", ".join(missing))
-
-    teams = [
-        Team(id=team_id, name=names[team_id], role=roles[team_id]) for team_id in roles if team_id in names
-    ]
-    return sorted(teams, key=lambda team: (team.name.lower(), team.id))
+    rows = rpc_rows(client.rpc("my_teams").execute().data)
+    return [Team(id=str(row["team_id"]), name=str(row["name"]), role=str(row["role"])) for row in rows]
 
 
 def pick_current_team(teams: list[Team], current_team_id: str | None) -> Team | None:

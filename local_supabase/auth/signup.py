@@ -44,8 +44,6 @@ def user_already_exists() -> AuthError:
 
 async def signup(request: Request) -> JSONResponse:
     service = auth_service(request)
-    if not service.settings.signup_enabled:
-        raise AuthError(422, "signup_disabled", "Signups not allowed for this instance")
 
     body = await read_json_object(request)
     email = string_field(body, "email")
@@ -75,10 +73,32 @@ async def signup(request: Request) -> JSONResponse:
     }
 
     async with service.ctx.db.connection() as conn:
+        if not service.settings.signup_enabled and not await has_pending_invitation(conn, email):
+            raise AuthError(422, "signup_disabled", "Signups not allowed for this instance")
         existing = await find_user_by_email(conn, email)
         if existing is not None:
             return await _repeated_signup(conn, service, existing, email, data, email_options)
         return await _new_signup(request, conn, service, email, password, data, email_options)
+
+
+async def has_pending_invitation(conn: Connection, email: str) -> bool:
+    """Return whether the app's public.invited_users table contains an invitation for `email`.
+
+    NOTE: hosted Supabase Auth does not look at this table. There, closed sign-up rejects invited
+    addresses too, unless the invitation email (the admin invite endpoint) created their user.
+    This backend lets them sign up, so an app without a service-role key can still be tried
+    with sign-up off. A project without that table has no invitations.
+    """
+    cursor = await conn.execute("select to_regclass('public.invited_users') is not null as present")
+    row = await cursor.fetchone()
+    if row is None or not row["present"]:
+        return False
+
+    cursor = await conn.execute(
+        "select exists (select from public.invited_users where lower(email) = %s) as invited", [email]
+    )
+    row = await cursor.fetchone()
+    return bool(row and row["invited"])
 
 
 async def _repeated_signup(

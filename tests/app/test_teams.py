@@ -15,8 +15,8 @@ DEMO_PASSWORD = "demo-password"
 def signed_in(backend):
     """Return a client signed in as gina (Acme member, Globex viewer) and her teams by name."""
     client = new_client(BackendTarget(url=backend.api_url, key=Secret(backend.anon_key), is_local=True))
-    session = sign_in_with_password(client, "gina@example.com", DEMO_PASSWORD)
-    teams = {team.name: team for team in list_teams(client, session.user_id)}
+    sign_in_with_password(client, "gina@example.com", DEMO_PASSWORD)
+    teams = {team.name: team for team in list_teams(client)}
     yield client, teams
     client.auth.sign_out({"scope": "local"})
 
