@@ -16,18 +16,28 @@ from components.auth import backend_url, ensure_fresh_session, sign_out
 from components.backend import decide_backend, is_served_on_loopback, resolve_target, setup_message
 from components.errors import AppProblem, SessionEndedError, UserFacingError, data_error_message
 from components.local_backend import LocalBackendError
+from components.remembered_login import (
+    CookieChange,
+    clear_pending_cookie,
+    settings_login_store,
+    write_pending_cookie,
+)
 from components.session import (
     AUTH_SESSION,
     BACKEND_TARGET,
     CURRENT_TEAM_ID,
+    PENDING_COOKIE,
+    RETURN_TO,
     SETUP_PROBLEM,
     SIGN_IN_NOTICE,
     TEAMS,
     clear_app_state,
     init_app_state,
 )
-from components.settings import SettingError, load_settings
+from components.settings import SettingError, Settings, load_settings
+from components.sign_in_gate import secure_cookie, sign_in_without_form
 from components.supabase_client import session_client
+from components.team_admin import can_manage
 from components.teams import list_teams, pick_current_team
 
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
@@ -53,6 +63,8 @@ PAGES = {
     "sign_in": PageSpec("app_pages/sign_in.py", "Sign in", ":material/login:"),
     "orders": PageSpec("app_pages/orders.py", "Orders", ":material/receipt_long:"),
     "tables": PageSpec("app_pages/tables.py", "Tables", ":material/table_view:"),
+    "account": PageSpec("app_pages/account.py", "Account", ":material/person:"),
+    "team": PageSpec("app_pages/team.py", "Team", ":material/group:"),
     "no_team": PageSpec("app_pages/no_team.py", "No team", ":material/group_off:"),
     "setup": PageSpec("app_pages/setup.py", "Set-up", ":material/settings:"),
 }
@@ -89,7 +101,14 @@ def run_pages(url_paths: list[str]) -> None:
     first_page = pages[0]
 
     def open_first_page() -> None:
-        st.switch_page(first_page)
+        # After an OAuth sign-in, open the page and query the user had before leaving for the provider.
+        return_to = st.session_state[RETURN_TO]
+        st.session_state[RETURN_TO] = None
+        if return_to is None:
+            st.switch_page(first_page)
+        page_path, query = return_to
+        target = pages[url_paths.index(page_path)] if page_path in url_paths else first_page
+        st.switch_page(target, query_params=query)
 
     pages.append(
         st.Page(open_first_page, title=first_page.title, url_path="start", default=True, visibility="hidden")
@@ -131,23 +150,30 @@ def connect() -> None:
     st.session_state[BACKEND_TARGET] = target
 
 
-def run_signed_in() -> None:
+def forget_cookie(settings: Settings) -> None:
+    st.session_state[PENDING_COOKIE] = CookieChange("", None, secure_cookie(settings))
+
+
+def run_signed_in(settings: Settings) -> None:
     """Refresh the token, load the user's teams, draw the sidebar and run the pages the user may see."""
     client = session_client(st.session_state[BACKEND_TARGET])
+    store = settings_login_store(settings)
     try:
-        ensure_fresh_session(client)
+        ensure_fresh_session(client, store=store)
     except SessionEndedError as exc:
         clear_app_state()
+        forget_cookie(settings)
         st.session_state[SIGN_IN_NOTICE] = str(exc)
         st.rerun()
     except UserFacingError as exc:
         show_problem("The backend is unavailable", str(exc))
 
-    if st.session_state[TEAMS] is None:
-        try:
-            st.session_state[TEAMS] = list_teams(client, st.session_state[AUTH_SESSION].user_id)
-        except (APIError, httpx.HTTPError) as exc:
-            show_problem("Your teams could not be loaded", data_error_message(exc, backend_url(client)))
+    # Read on every run, so a role an admin changed or a membership they removed applies at
+    # this user's next click.
+    try:
+        st.session_state[TEAMS] = list_teams(client)
+    except (APIError, httpx.HTTPError) as exc:
+        show_problem("Your teams could not be loaded", data_error_message(exc, backend_url(client)))
     teams = st.session_state[TEAMS]
 
     with st.sidebar:
@@ -165,19 +191,28 @@ def run_signed_in() -> None:
         elif teams:
             st.session_state[CURRENT_TEAM_ID] = teams[0].id
         if st.button("Sign out", key="sidebar_sign_out", icon=":material/logout:"):
-            sign_out(client)
+            sign_out(client, store=store)
+            forget_cookie(settings)
             st.rerun()
 
     if not teams:
         run_single_page("no_team")
     else:
-        run_pages(["orders", "tables"])
+        current_team = pick_current_team(teams, st.session_state[CURRENT_TEAM_ID])
+        managing = current_team is not None and can_manage(current_team.role)
+        url_paths = ["orders", "tables", "team"] if managing else ["orders", "tables"]
+        run_pages([*url_paths, "account"])
 
 
 connect()
-session_client(st.session_state[BACKEND_TARGET])
+app_settings = load_settings()
+app_client = session_client(st.session_state[BACKEND_TARGET])
+
+sign_in_without_form(app_client, app_settings, settings_login_store(app_settings))
+write_pending_cookie()
 
 if st.session_state[AUTH_SESSION] is None:
     run_single_page("sign_in")
 else:
-    run_signed_in()
+    run_signed_in(app_settings)
+clear_pending_cookie()

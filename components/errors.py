@@ -15,8 +15,18 @@ AUTH_MESSAGES = {
     ),
     "over_request_rate_limit": "Too many sign-in attempts. Wait a minute, then try again.",
     "user_banned": "This account is blocked. Ask a team admin.",
+    "otp_expired": "That code is wrong or has expired. Ask for a new code.",
+    "otp_disabled": "No account uses this email address. Ask a team admin to invite you.",
+    "over_email_send_rate_limit": (
+        "Too many emails were sent to this address. Wait a few minutes, then try again."
+    ),
+    "flow_state_not_found": "This sign-in link was already used or is unknown. Sign in again.",
+    "flow_state_expired": "This sign-in link has expired. Sign in again.",
+    "bad_code_verifier": "This sign-in link does not belong to this sign-in. Sign in again.",
+    "same_password": "The new password must differ from the current one.",
+    "weak_password": "The new password is too short. Use at least 6 characters.",
 }
-SESSION_ENDED = "Your session has ended. Sign in again."
+SESSION_ENDED = "Your session ended. Sign in again."
 # PostgREST codes for a missing, invalid or expired JWT.
 JWT_ERROR_CODES = frozenset({"PGRST301", "PGRST302", "PGRST303"})
 

@@ -1,8 +1,8 @@
 """The keys this app owns in st.session_state, initialised and cleared in one place.
 
 App-wide keys are listed in APP_KEY_DEFAULTS. Page-local keys start with the page's name
-(`orders_`, `tables_`, `sign_in_`, `setup_`) and the sidebar's keys with `sidebar_`, so sign-out can clear
-them without touching keys it does not own.
+(`orders_`, `tables_`, `sign_in_`, `setup_`, `account_`, `team_`, `no_team_`) and the sidebar's
+keys with `sidebar_`, so sign-out can clear them without touching keys it does not own.
 """
 
 from __future__ import annotations
@@ -17,6 +17,16 @@ SUPABASE_CLIENT = "supabase_client"
 CURRENT_TEAM_ID = "current_team_id"
 TEAMS = "teams"
 BACKEND_TARGET = "backend_target"
+# The remembered-login cookie handle of this session, when the user is signed in through one.
+REMEMBER_HANDLE = "remember_handle"
+# When this session's access token expires, in Unix seconds.
+TOKEN_EXPIRES_AT = "token_expires_at"
+# A cookie change (set or delete) for the next script run to send to the browser.
+PENDING_COOKIE = "pending_cookie"
+# True once this session has tried the remembered-login cookie, so reruns do not try again.
+COOKIE_TRIED = "cookie_tried"
+# The page path and query parameters to open after an OAuth sign-in.
+RETURN_TO = "return_to"
 
 APP_KEY_DEFAULTS: dict[str, Any] = {
     AUTH_SESSION: None,
@@ -24,8 +34,12 @@ APP_KEY_DEFAULTS: dict[str, Any] = {
     CURRENT_TEAM_ID: None,
     TEAMS: None,
     BACKEND_TARGET: None,
+    REMEMBER_HANDLE: None,
+    TOKEN_EXPIRES_AT: None,
+    COOKIE_TRIED: False,
+    RETURN_TO: None,
 }
-PAGE_KEY_PREFIXES = ("orders_", "tables_", "sign_in_", "sidebar_", "setup_")
+PAGE_KEY_PREFIXES = ("orders_", "tables_", "sign_in_", "sidebar_", "setup_", "account_", "team_", "no_team_")
 
 # A message for the sign-in page to show once, such as why the user was signed out.
 SIGN_IN_NOTICE = "sign_in_notice"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from cryptography.fernet import Fernet
 from streamlit.errors import StreamlitSecretNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -16,6 +17,8 @@ logger = logging.getLogger(__name__)
 WHERE_TO_SET = ".streamlit/secrets.toml or as an environment variable"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
+SESSION_STORES = ("memory",)
+DEFAULT_REMEMBER_LOGIN_DAYS = 14
 
 
 class SettingError(ValueError):
@@ -54,6 +57,15 @@ class Settings:
     supabase_key: Secret | None = None
     service_role_key: Secret | None = None
     local_backend_allowed: bool = False
+    # The app's public address for OAuth redirects. None means the browser's address (st.context.url).
+    app_url: str | None = None
+    # OAuth providers to offer. None means unset, so the local backend's stand-ins are offered.
+    auth_providers: tuple[str, ...] | None = None
+    auth_signup_enabled: bool = False
+    session_store: str = "memory"
+    remember_login_days: int = DEFAULT_REMEMBER_LOGIN_DAYS
+    # A Fernet key for the refresh tokens in the remembered-login store. None means one key per process.
+    session_encryption_key: Secret | None = None
 
     @property
     def supabase_configured(self) -> bool:
@@ -120,12 +132,27 @@ def load_settings(
         ("SUPABASE_SERVICE_ROLE_KEY", environ.get("SUPABASE_SERVICE_ROLE_KEY")),
     )
     local_backend = secrets.get("LOCAL_BACKEND", environ.get("LOCAL_BACKEND"))
+    app_url = _first_text(("APP_URL", secrets.get("APP_URL")), ("APP_URL", environ.get("APP_URL")))
+    encryption_key = _first_text(
+        ("SESSION_ENCRYPTION_KEY", secrets.get("SESSION_ENCRYPTION_KEY")),
+        ("SESSION_ENCRYPTION_KEY", environ.get("SESSION_ENCRYPTION_KEY")),
+    )
 
     settings = Settings(
         supabase_url=url.rstrip("/") if url else None,
         supabase_key=Secret(key) if key else None,
         service_role_key=Secret(service_role_key) if service_role_key else None,
         local_backend_allowed=_parse_flag("LOCAL_BACKEND", local_backend),
+        app_url=app_url.rstrip("/") if app_url else None,
+        auth_providers=_parse_providers(secrets.get("AUTH_PROVIDERS", environ.get("AUTH_PROVIDERS"))),
+        auth_signup_enabled=_parse_flag(
+            "AUTH_SIGNUP_ENABLED", secrets.get("AUTH_SIGNUP_ENABLED", environ.get("AUTH_SIGNUP_ENABLED"))
+        ),
+        session_store=_parse_session_store(secrets.get("SESSION_STORE", environ.get("SESSION_STORE"))),
+        remember_login_days=_parse_days(
+            "REMEMBER_LOGIN_DAYS", secrets.get("REMEMBER_LOGIN_DAYS", environ.get("REMEMBER_LOGIN_DAYS"))
+        ),
+        session_encryption_key=_parse_fernet_key(encryption_key),
     )
 
     if url and not key:
@@ -166,3 +193,54 @@ def _parse_flag(name: str, value: Any) -> bool:
     if word in FALSE_WORDS:
         return False
     raise SettingError(f"{name} must be 1 or 0, got {str(value)!r}. Fix it in {WHERE_TO_SET}.")
+
+
+def _parse_providers(value: Any) -> tuple[str, ...] | None:
+    """Read AUTH_PROVIDERS from a TOML list or a comma-separated string such as "github,google"."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise SettingError(
+            f'AUTH_PROVIDERS must be a list of provider names such as ["github"]. Fix it in {WHERE_TO_SET}.'
+        )
+    return tuple(item.strip().lower() for item in value if item.strip())
+
+
+def _parse_session_store(value: Any) -> str:
+    word = str(value or "memory").strip().lower()
+    if word == "database":
+        # NOTE: a database-backed store for several replicas is not built yet.
+        raise SettingError(
+            'SESSION_STORE = "database" is not available in this version. Use "memory" and run one '
+            f"app replica. Fix it in {WHERE_TO_SET}."
+        )
+    if word not in SESSION_STORES:
+        raise SettingError(f'SESSION_STORE must be "memory", got {word!r}. Fix it in {WHERE_TO_SET}.')
+    return word
+
+
+def _parse_days(name: str, value: Any) -> int:
+    if value is None or value == "":
+        return DEFAULT_REMEMBER_LOGIN_DAYS
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if days < 1:
+        raise SettingError(f"{name} must be a whole number of days, 1 or more. Fix it in {WHERE_TO_SET}.")
+    return days
+
+
+def _parse_fernet_key(value: str | None) -> Secret | None:
+    if value is None:
+        return None
+    try:
+        Fernet(value.encode())
+    except ValueError:
+        raise SettingError(
+            "SESSION_ENCRYPTION_KEY must be a Fernet key: 32 bytes in URL-safe base64. Make one with "
+            "cryptography.fernet.Fernet.generate_key() and set it in " + WHERE_TO_SET + "."
+        ) from None
+    return Secret(value)
