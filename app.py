@@ -204,15 +204,25 @@ def run_signed_in(settings: Settings) -> None:
         run_pages([*url_paths, "account"])
 
 
-connect()
-app_settings = load_settings()
-app_client = session_client(st.session_state[BACKEND_TARGET])
+def main() -> None:
+    """Run the gate and the pages for this session.
 
-sign_in_without_form(app_client, app_settings, settings_login_store(app_settings))
-write_pending_cookie()
+    The client stays a local variable: Streamlit installs this script's namespace as
+    sys.modules["__main__"], where a module-level name would keep the last session's client
+    reachable from every session.
+    """
+    connect()
+    settings = load_settings()
+    client = session_client(st.session_state[BACKEND_TARGET])
 
-if st.session_state[AUTH_SESSION] is None:
-    run_single_page("sign_in")
-else:
-    run_signed_in(app_settings)
-clear_pending_cookie()
+    sign_in_without_form(client, settings, settings_login_store(settings))
+    write_pending_cookie()
+
+    if st.session_state[AUTH_SESSION] is None:
+        run_single_page("sign_in")
+    else:
+        run_signed_in(settings)
+    clear_pending_cookie()
+
+
+main()
