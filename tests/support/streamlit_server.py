@@ -56,6 +56,9 @@ def start_streamlit(env: dict[str, str], log_path: Path) -> StreamlitServer:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # A test server must not reload modules when files change under it, as an editor's save would.
+        "--server.fileWatcherType",
+        "none",
     ]
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("SUPABASE_", "LOCAL_SUPABASE_"))}
     log = log_path.open("wb")
