@@ -19,7 +19,7 @@ from components.errors import (
     is_network_error,
     unreachable_message,
 )
-from components.login_store import RememberedLoginStore
+from components.login_store import LoginStore
 from components.remembered_login import AuthSession, expires_soon, refresh_remembered
 from components.session import REMEMBER_HANDLE, TOKEN_EXPIRES_AT, app_state, clear_app_state
 
@@ -105,7 +105,7 @@ def exchange_oauth_code(client: Client, code: str, code_verifier: str) -> Sessio
 def ensure_fresh_session(
     client: Client,
     margin_seconds: int = REFRESH_MARGIN_SECONDS,
-    store: RememberedLoginStore | None = None,
+    store: LoginStore | None = None,
     state: MutableMapping[str, Any] | None = None,
 ) -> None:
     """Refresh the access token when it expires within `margin_seconds`.
@@ -148,7 +148,7 @@ def ensure_fresh_session(
 def sign_out(
     client: Client,
     state: MutableMapping[str, Any] | None = None,
-    store: RememberedLoginStore | None = None,
+    store: LoginStore | None = None,
     scope: str = "local",
 ) -> None:
     """Revoke the session at the server, forget its remembered handle, then clear the app's keys.

@@ -14,14 +14,27 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from cryptography.fernet import Fernet, InvalidToken
 
 
 def hash_handle(handle: str) -> str:
     return hashlib.sha256(handle.encode()).hexdigest()
+
+
+class LoginStore(Protocol):
+    """The operations the sign-in code uses, shared by the in-memory and the database store."""
+
+    def create(self, refresh_token: str, lifetime_seconds: float, access_token: str | None = None) -> str: ...
+
+    def checkout(self, handle: str) -> AbstractContextManager[TokenSlot | None]: ...
+
+    def delete(self, handle: str) -> None: ...
+
+    def contains(self, handle: str) -> bool: ...
 
 
 @dataclass
@@ -34,8 +47,8 @@ class _Entry:
 class RememberedLoginStore:
     """A thread-safe in-memory store of remembered logins.
 
-    NOTE: the store lives in one process, so a restart signs every remembered browser out, and
-    several app replicas need a shared store (SESSION_STORE = "database" is not built yet).
+    The store lives in one process, so a restart signs every remembered browser out, and several
+    app replicas need the shared store of SESSION_STORE = "database".
     """
 
     def __init__(self, key: bytes | None = None, clock: Callable[[], float] = time.time) -> None:
@@ -44,8 +57,11 @@ class RememberedLoginStore:
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
 
-    def create(self, refresh_token: str, lifetime_seconds: float) -> str:
-        """Store `refresh_token` and return a new random handle for the cookie."""
+    def create(self, refresh_token: str, lifetime_seconds: float, access_token: str | None = None) -> str:
+        """Store `refresh_token` and return a new random handle for the cookie.
+
+        `access_token` is accepted for the interface of LoginStore and not used.
+        """
         handle = secrets.token_urlsafe(32)
         entry = _Entry(self._fernet.encrypt(refresh_token.encode()), self._clock() + lifetime_seconds)
 

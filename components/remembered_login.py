@@ -1,8 +1,8 @@
 """Remembered login: the cookie that survives a browser refresh, and the process-wide stores behind it.
 
-The cookie holds only an opaque random handle. The refresh token stays in the server-side
-RememberedLoginStore, so a stolen cookie is useless once the user signs out, and a copied
-token never reaches the browser.
+The cookie holds only an opaque random handle. The refresh token stays in the server-side store
+(in memory, or in the database with SESSION_STORE = "database"), so a stolen cookie is useless
+once the user signs out, and a copied token never reaches the browser.
 
 The cookie is written by a script in the page (`st.html` with JavaScript), so it cannot be
 HttpOnly. Streamlit 1.67's `st.App` could set an HttpOnly cookie from a route, but `AppTest`
@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-from supabase import Client
+from supabase import Client, ClientOptions, create_client
 from supabase_auth.errors import AuthApiError
 from supabase_auth.types import Session
 
 from components.flow_store import FlowStore
-from components.login_store import RememberedLoginStore
+from components.login_store import LoginStore, RememberedLoginStore
+from components.login_store_db import DatabaseLoginStore
 from components.session import AUTH_SESSION, PENDING_COOKIE, REMEMBER_HANDLE, TOKEN_EXPIRES_AT, app_state
 from components.settings import Settings
 
@@ -70,14 +71,41 @@ def login_store(encryption_key: str | None) -> RememberedLoginStore:
     return RememberedLoginStore(encryption_key.encode() if encryption_key else None)
 
 
-def settings_login_store(settings: Settings) -> RememberedLoginStore:
+@st.cache_resource
+def database_login_store(url: str, api_key: str, encryption_key: str) -> DatabaseLoginStore:
+    """The process's database-backed remembered-login store, shared on purpose by every session.
+
+    Calls without an access token share one anon client. A sign-in gets its own short-lived client
+    that sends the new access token.
+    """
+    anon_client = _store_client(url, api_key, None)
+
+    def client_for(access_token: str | None) -> Client:
+        return anon_client if access_token is None else _store_client(url, api_key, access_token)
+
+    return DatabaseLoginStore(encryption_key.encode(), client_for)
+
+
+def _store_client(url: str, api_key: str, access_token: str | None) -> Client:
+    options = ClientOptions(auto_refresh_token=False, persist_session=False)
+    if access_token is not None:
+        options.headers["Authorization"] = f"Bearer {access_token}"
+    return create_client(url, api_key, options=options)
+
+
+def settings_login_store(settings: Settings) -> LoginStore:
+    """Return the remembered-login store that SESSION_STORE selects."""
     key = settings.session_encryption_key
+    if settings.session_store == "database":
+        # load_settings rejects "database" without these three settings.
+        assert settings.supabase_url is not None and settings.supabase_key is not None and key is not None
+        return database_login_store(settings.supabase_url, settings.supabase_key.reveal(), key.reveal())
     return login_store(key.reveal() if key is not None else None)
 
 
 def start_session(
     session: Session,
-    store: RememberedLoginStore,
+    store: LoginStore,
     keep_days: int | None,
     secure_cookie: bool,
     state: MutableMapping[str, Any] | None = None,
@@ -88,7 +116,7 @@ def start_session(
     """
     state = app_state(state)
     lifetime = keep_days * DAY_SECONDS if keep_days else SESSION_COOKIE_SECONDS
-    handle = store.create(session.refresh_token, lifetime)
+    handle = store.create(session.refresh_token, lifetime, session.access_token)
 
     auth_session = AuthSession(user_id=session.user.id, email=session.user.email or "")
     state[AUTH_SESSION] = auth_session
@@ -99,7 +127,7 @@ def start_session(
 
 
 def restore_session(
-    client: Client, handle: str, store: RememberedLoginStore, state: MutableMapping[str, Any] | None = None
+    client: Client, handle: str, store: LoginStore, state: MutableMapping[str, Any] | None = None
 ) -> AuthSession | None:
     """Sign the client in from a remembered handle, or return None when the handle no longer works."""
     state = app_state(state)
@@ -124,7 +152,7 @@ def restore_session(
     return auth_session
 
 
-def refresh_remembered(client: Client, handle: str, store: RememberedLoginStore) -> Session | None:
+def refresh_remembered(client: Client, handle: str, store: LoginStore) -> Session | None:
     """Refresh the client with the handle's stored token under its lock and store the rotated token.
 
     Returns None when the handle is gone. Raises AuthApiError when the server rejects the token.

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 from cryptography.fernet import Fernet
@@ -17,8 +18,10 @@ logger = logging.getLogger(__name__)
 WHERE_TO_SET = ".streamlit/secrets.toml or as an environment variable"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
-SESSION_STORES = ("memory",)
+SESSION_STORES = ("memory", "database")
 DEFAULT_REMEMBER_LOGIN_DAYS = 14
+# SUPABASE_URL hosts of a backend on this machine, which keep the in-memory store by default.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class SettingError(ValueError):
@@ -62,6 +65,7 @@ class Settings:
     # OAuth providers to offer. None means unset, so the local backend's stand-ins are offered.
     auth_providers: tuple[str, ...] | None = None
     auth_signup_enabled: bool = False
+    # "memory" keeps remembered logins in this process, "database" in the project for every replica.
     session_store: str = "memory"
     remember_login_days: int = DEFAULT_REMEMBER_LOGIN_DAYS
     # A Fernet key for the refresh tokens in the remembered-login store. None means one key per process.
@@ -148,7 +152,9 @@ def load_settings(
         auth_signup_enabled=_parse_flag(
             "AUTH_SIGNUP_ENABLED", secrets.get("AUTH_SIGNUP_ENABLED", environ.get("AUTH_SIGNUP_ENABLED"))
         ),
-        session_store=_parse_session_store(secrets.get("SESSION_STORE", environ.get("SESSION_STORE"))),
+        session_store=_parse_session_store(
+            secrets.get("SESSION_STORE", environ.get("SESSION_STORE")), hosted=is_hosted_url(url)
+        ),
         remember_login_days=_parse_days(
             "REMEMBER_LOGIN_DAYS", secrets.get("REMEMBER_LOGIN_DAYS", environ.get("REMEMBER_LOGIN_DAYS"))
         ),
@@ -159,6 +165,7 @@ def load_settings(
         raise SettingError(f"SUPABASE_KEY is missing while SUPABASE_URL is set. Set it in {WHERE_TO_SET}.")
     if key and not url:
         raise SettingError(f"SUPABASE_URL is missing while SUPABASE_KEY is set. Set it in {WHERE_TO_SET}.")
+    _check_database_store(settings)
     return settings
 
 
@@ -208,17 +215,43 @@ def _parse_providers(value: Any) -> tuple[str, ...] | None:
     return tuple(item.strip().lower() for item in value if item.strip())
 
 
-def _parse_session_store(value: Any) -> str:
-    word = str(value or "memory").strip().lower()
-    if word == "database":
-        # NOTE: a database-backed store for several replicas is not built yet.
-        raise SettingError(
-            'SESSION_STORE = "database" is not available in this version. Use "memory" and run one '
-            f"app replica. Fix it in {WHERE_TO_SET}."
-        )
+def is_hosted_url(url: str | None) -> bool:
+    """Return whether `url` is a project on another machine, not a backend on this one (loopback)."""
+    if url is None:
+        return False
+    host = urlsplit(url).hostname or ""
+    return host not in LOOPBACK_HOSTS
+
+
+def _parse_session_store(value: Any, hosted: bool) -> str:
+    """Read SESSION_STORE. Unset means "database" for a hosted project and "memory" for the local backend."""
+    if value is None or str(value).strip() == "":
+        return "database" if hosted else "memory"
+
+    word = str(value).strip().lower()
     if word not in SESSION_STORES:
-        raise SettingError(f'SESSION_STORE must be "memory", got {word!r}. Fix it in {WHERE_TO_SET}.')
+        raise SettingError(
+            f'SESSION_STORE must be "memory" or "database", got {word!r}. Fix it in {WHERE_TO_SET}.'
+        )
     return word
+
+
+def _check_database_store(settings: Settings) -> None:
+    """Raise SettingError when the database store lacks the settings every replica must share."""
+    if settings.session_store != "database":
+        return
+    if settings.supabase_url is None:
+        raise SettingError(
+            f'SESSION_STORE = "database" needs SUPABASE_URL and SUPABASE_KEY. Set them in {WHERE_TO_SET}, '
+            'or set SESSION_STORE = "memory" for the local backend.'
+        )
+    if settings.session_encryption_key is None:
+        raise SettingError(
+            'SESSION_ENCRYPTION_KEY is missing, and SESSION_STORE = "database" needs it because every app '
+            "replica must decrypt the same stored tokens. Make one with "
+            '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"` '
+            f'and set it in {WHERE_TO_SET}, or set SESSION_STORE = "memory" to run one replica.'
+        )
 
 
 def _parse_days(name: str, value: Any) -> int:

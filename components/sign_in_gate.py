@@ -9,7 +9,7 @@ import streamlit as st
 from supabase import Client
 from supabase_auth.errors import AuthError
 
-from components.login_store import RememberedLoginStore
+from components.login_store import LoginStore
 from components.oauth import (
     CALLBACK_PARAMS,
     DEFAULT_LOCAL_PROVIDERS,
@@ -59,7 +59,7 @@ def offered_providers(settings: Settings) -> tuple[str, ...]:
     return DEFAULT_LOCAL_PROVIDERS if target is not None and target.is_local else ()
 
 
-def sign_in_without_form(client: Client, settings: Settings, store: RememberedLoginStore) -> None:
+def sign_in_without_form(client: Client, settings: Settings, store: LoginStore) -> None:
     """Finish an OAuth callback in the URL, or else restore a remembered login from the cookie once.
 
     A callback that reaches an already signed-in session is only removed from the address bar.
@@ -93,7 +93,7 @@ def sign_in_without_form(client: Client, settings: Settings, store: RememberedLo
 
 
 def finish_oauth_callback(
-    client: Client, settings: Settings, store: RememberedLoginStore, params: dict[str, str]
+    client: Client, settings: Settings, store: LoginStore, params: dict[str, str]
 ) -> None:
     result = finish_callback(client, params, flow_store())
 

@@ -2,10 +2,18 @@ import pytest
 
 from components.settings import Secret, SettingError, load_settings
 
+# A hosted project defaults to the database store, which needs SESSION_ENCRYPTION_KEY. These tests
+# are about other settings, so they choose the in-memory store.
+MEMORY_STORE = {"SESSION_STORE": "memory"}
+
 
 def test_settings_secrets_win_over_environment():
     settings = load_settings(
-        secrets={"SUPABASE_URL": "https://from-secrets.example", "SUPABASE_KEY": "secret-key"},
+        secrets={
+            "SUPABASE_URL": "https://from-secrets.example",
+            "SUPABASE_KEY": "secret-key",
+            **MEMORY_STORE,
+        },
         environ={"SUPABASE_URL": "https://from-env.example", "SUPABASE_KEY": "env-key"},
     )
 
@@ -15,7 +23,7 @@ def test_settings_secrets_win_over_environment():
 
 def test_settings_environment_used_when_secrets_lack_name():
     settings = load_settings(
-        secrets={}, environ={"SUPABASE_URL": "https://from-env.example/", "SUPABASE_KEY": "env-key"}
+        secrets=MEMORY_STORE, environ={"SUPABASE_URL": "https://from-env.example/", "SUPABASE_KEY": "env-key"}
     )
 
     assert settings.supabase_url == "https://from-env.example"
@@ -23,7 +31,10 @@ def test_settings_environment_used_when_secrets_lack_name():
 
 
 def test_settings_connections_table_accepted():
-    secrets = {"connections": {"supabase": {"url": "https://table.example", "key": "table-key"}}}
+    secrets = {
+        "connections": {"supabase": {"url": "https://table.example", "key": "table-key"}},
+        **MEMORY_STORE,
+    }
 
     settings = load_settings(secrets=secrets, environ={})
 
@@ -36,6 +47,7 @@ def test_settings_top_level_secret_wins_over_connections_table():
         "SUPABASE_URL": "https://top.example",
         "SUPABASE_KEY": "top-key",
         "connections": {"supabase": {"url": "https://table.example", "key": "table-key"}},
+        **MEMORY_STORE,
     }
 
     settings = load_settings(secrets=secrets, environ={})
@@ -108,6 +120,7 @@ def test_settings_repr_hides_keys():
             "SUPABASE_URL": "https://x.example",
             "SUPABASE_KEY": "anon-value",
             "SUPABASE_SERVICE_ROLE_KEY": "service-value",
+            **MEMORY_STORE,
         },
         environ={},
     )

@@ -34,9 +34,39 @@ def test_app_url_trailing_slash_removed():
     assert load_settings({}, {"APP_URL": "https://team.example.com/"}).app_url == "https://team.example.com"
 
 
-def test_session_store_database_not_available_yet():
-    with pytest.raises(SettingError, match="SESSION_STORE"):
-        load_settings({"SESSION_STORE": "database"}, {})
+HOSTED = {"SUPABASE_URL": "https://project.supabase.co", "SUPABASE_KEY": "anon-key"}
+
+
+def test_session_store_hosted_defaults_to_database():
+    settings = load_settings({**HOSTED, "SESSION_ENCRYPTION_KEY": Fernet.generate_key().decode()}, {})
+
+    assert settings.session_store == "database"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:54321", "http://localhost:54321"])
+def test_session_store_loopback_url_defaults_to_memory(url):
+    assert load_settings({"SUPABASE_URL": url, "SUPABASE_KEY": "anon-key"}, {}).session_store == "memory"
+
+
+def test_session_store_database_without_key_rejected():
+    with pytest.raises(SettingError, match="SESSION_ENCRYPTION_KEY is missing"):
+        load_settings(HOSTED, {})
+
+
+def test_session_store_database_without_url_rejected():
+    key = Fernet.generate_key().decode()
+
+    with pytest.raises(SettingError, match="needs SUPABASE_URL"):
+        load_settings({"SESSION_STORE": "database", "SESSION_ENCRYPTION_KEY": key}, {})
+
+
+def test_session_store_hosted_memory_accepted_without_key():
+    assert load_settings({**HOSTED, "SESSION_STORE": "memory"}, {}).session_store == "memory"
+
+
+def test_session_store_unknown_value_rejected():
+    with pytest.raises(SettingError, match='must be "memory" or "database"'):
+        load_settings({"SESSION_STORE": "redis"}, {})
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "many"])
