@@ -57,13 +57,13 @@ class CookieChange:
 
 @st.cache_resource
 def flow_store() -> FlowStore:
-    """The process's OAuth flow store, shared on purpose by every session."""
+    """Return the process's OAuth flow store, shared on purpose by every session. It holds no client."""
     return FlowStore()
 
 
 @st.cache_resource
 def login_store(encryption_key: str | None) -> RememberedLoginStore:
-    """The process's remembered-login store, shared on purpose by every session.
+    """Return the process's remembered-login store, shared on purpose by every session.
 
     Without SESSION_ENCRYPTION_KEY a new key is made per process, which matches the lifetime of
     this in-memory store.
@@ -73,15 +73,14 @@ def login_store(encryption_key: str | None) -> RememberedLoginStore:
 
 @st.cache_resource
 def database_login_store(url: str, api_key: str, encryption_key: str) -> DatabaseLoginStore:
-    """The process's database-backed remembered-login store, shared on purpose by every session.
+    """Return the process's database-backed remembered-login store, shared on purpose by every session.
 
-    Calls without an access token share one anon client. A sign-in gets its own short-lived client
-    that sends the new access token.
+    The store keeps no supabase client: each call builds a short-lived one, because a client shared
+    between sessions could carry one user's token into another's request.
     """
-    anon_client = _store_client(url, api_key, None)
 
     def client_for(access_token: str | None) -> Client:
-        return anon_client if access_token is None else _store_client(url, api_key, access_token)
+        return _store_client(url, api_key, access_token)
 
     return DatabaseLoginStore(encryption_key.encode(), client_for)
 
@@ -98,7 +97,9 @@ def settings_login_store(settings: Settings) -> LoginStore:
     key = settings.session_encryption_key
     if settings.session_store == "database":
         # load_settings rejects "database" without these three settings.
-        assert settings.supabase_url is not None and settings.supabase_key is not None and key is not None
+        assert settings.supabase_url is not None
+        assert settings.supabase_key is not None
+        assert key is not None
         return database_login_store(settings.supabase_url, settings.supabase_key.reveal(), key.reveal())
     return login_store(key.reveal() if key is not None else None)
 

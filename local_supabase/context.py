@@ -1,4 +1,4 @@
-"""What every service of the local backend shares: its settings, keys and database."""
+"""The settings, keys and database that every service of the local backend shares."""
 
 from __future__ import annotations
 

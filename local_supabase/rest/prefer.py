@@ -41,7 +41,7 @@ class Preferences:
     count: CountMethod | None = None
     missing: Missing | None = None
     handling: Handling | None = None
-    # The most rows a PATCH or DELETE may change; enforced only with handling=strict, as in PostgREST.
+    # The maximum rows a PATCH or DELETE may change, enforced only with handling=strict as in PostgREST.
     max_affected: int | None = None
     # The session time zone for the transaction, so timestamps come back in that zone.
     timezone: str | None = None

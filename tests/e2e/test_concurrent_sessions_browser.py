@@ -1,4 +1,4 @@
-"""Eight people of two teams sign in and read at the same moment: each sees only their own team's rows."""
+"""Eight people of two teams sign in and read at the same moment, and each gets only their own team's rows."""
 
 from __future__ import annotations
 
